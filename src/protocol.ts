@@ -90,6 +90,68 @@ export interface ThumbnailBlock {
   readonly data: Float32Array;
 }
 
+/** Per-head figures, in the order of HeadMetricsTable.metrics; src/engine/metrics.ts defines each. */
+export const HEAD_METRIC_NAMES = [
+  'entropy',
+  'previousToken',
+  'induction',
+  'inductionProbe',
+  'duplicateToken',
+  'sink',
+  'self',
+  'distance',
+  'relativeDistance',
+] as const;
+export type HeadMetricName = (typeof HEAD_METRIC_NAMES)[number];
+
+/** Head types a head is labelled with; bit i of HeadMetricsTable.labels is HEAD_LABELS[i]. */
+export const HEAD_LABELS = ['previous-token', 'induction', 'duplicate-token', 'sink', 'local', 'broad'] as const;
+export type HeadLabel = (typeof HEAD_LABELS)[number];
+
+/** Thresholds, each 0 to 1, that the labels in src/engine/headLabels.ts compare with (settings `attentionInspector.heads.*`). */
+export interface HeadLabelThresholds {
+  /** Minimum previous-token score for "previous-token". */
+  readonly previousToken: number;
+  /** Minimum induction score on the repeated random sequence (on the text when there is no probe) for "induction". */
+  readonly induction: number;
+  /** Minimum duplicate-token score for "duplicate-token". */
+  readonly duplicateToken: number;
+  /** Minimum first-token score for "sink". */
+  readonly sink: number;
+  /** Maximum relative attention distance for "local". */
+  readonly local: number;
+  /** Minimum normalised entropy for "broad". */
+  readonly broad: number;
+}
+
+/** The repeated random token sequence the induction probe ran on. */
+export interface InductionProbeInfo {
+  /** Length L of the random sequence, which appears twice. */
+  readonly length: number;
+  readonly seed: number;
+  /** Tokens in the probe, including the special tokens the tokenizer adds. */
+  readonly tokenCount: number;
+}
+
+/**
+ * Every head's metrics for one analysis. data is [layers, heads, metrics.length]
+ * row-major; NaN marks a metric with no defined value (no repeated token in the
+ * text, or no probe).
+ */
+export interface HeadMetricsTable {
+  readonly analysisId: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly tokenCount: number;
+  readonly metrics: HeadMetricName[];
+  readonly data: Float32Array;
+  /** [layers, heads] bit set: bit i set when the head has label HEAD_LABELS[i]. */
+  readonly labels: Uint8Array;
+  readonly thresholds: HeadLabelThresholds;
+  /** Null when the model's context is too short for a probe of two tokens repeated. */
+  readonly probe: InductionProbeInfo | null;
+}
+
 export interface Prediction {
   readonly id: number;
   readonly label: string;
@@ -161,6 +223,14 @@ export interface PredictionsRequest {
   readonly count: number;
 }
 
+/** Computes every head's metrics (src/engine/metrics.ts) and labels them with `thresholds`. */
+export interface MetricsRequest {
+  readonly kind: 'metrics';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly thresholds: HeadLabelThresholds;
+}
+
 export interface ReleaseAnalysisRequest {
   readonly kind: 'releaseAnalysis';
   readonly requestId: number;
@@ -179,7 +249,8 @@ export type WorkerRequest =
   | PatternsRequest
   | ThumbnailsRequest
   | PredictionsRequest
-  | ReleaseAnalysisRequest;
+  | ReleaseAnalysisRequest
+  | MetricsRequest;
 
 export type HostToWorkerMessage = WorkerRequest | CancelMessage;
 
@@ -195,6 +266,7 @@ export interface WorkerResults {
   thumbnails: ThumbnailBlock;
   predictions: Prediction[];
   releaseAnalysis: null;
+  metrics: HeadMetricsTable;
 }
 
 export interface WorkerResponse<K extends WorkerRequest['kind'] = WorkerRequest['kind']> {
@@ -223,23 +295,169 @@ export interface WorkerProgress {
 
 export type WorkerToHostMessage = WorkerResponse | WorkerError | WorkerProgress;
 
-/** Buffers in a message that a postMessage call may transfer instead of copy. */
-export function transferablesOf(message: HostToWorkerMessage | WorkerToHostMessage): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = [];
-  const add = (view: ArrayBufferView) => {
-    if (view.buffer instanceof ArrayBuffer && !buffers.includes(view.buffer)) buffers.push(view.buffer);
-  };
-  switch (message.kind) {
-    case 'loadModel':
-      for (const file of message.files) add(file.bytes);
-      break;
-    case 'response': {
-      const result = message.result as WorkerResults[keyof WorkerResults];
-      if (result && typeof result === 'object' && 'data' in result) add(result.data);
-      break;
-    }
-    default:
-      break;
-  }
-  return buffers;
+// ---------------------------------------------------------------------------
+// Extension host <-> webview
+// ---------------------------------------------------------------------------
+
+/** How the panel and the editor combine heads by default (setting `attentionInspector.defaultView`). */
+export type ViewMode = 'head' | 'mean' | 'max';
+
+/** Which way attention is read for the focused token. */
+export type AttentionDirection = 'pays' | 'receives';
+
+/** What the webview shows: an analysis of one text. */
+export interface AnalysisView {
+  readonly summary: AnalysisSummary;
+  /** The analysed text itself, so tokens render in the document's layout. */
+  readonly text: string;
+  /** Document the text came from, for the title; a URI string. */
+  readonly documentUri: string;
+  /** Zero-based line of the first analysed character, for line numbers. */
+  readonly firstLine: number;
+  /** True once the document was edited after the analysis: ranges may be wrong. */
+  readonly stale: boolean;
 }
+
+export interface WebviewSettings {
+  readonly defaultView: ViewMode;
+  readonly highlightFollowsMouse: boolean;
+}
+
+/** Host -> webview: the whole state; sent after `ready`, on a new analysis, and when the panel becomes visible. */
+export interface StateMessage {
+  readonly kind: 'state';
+  readonly analysis: AnalysisView | null;
+  readonly settings: WebviewSettings;
+  /** The head the editor hover uses, so both views agree. */
+  readonly selection: PatternSelection;
+}
+
+/** Host -> webview: an analysis is running (or finished, with busy false). */
+export interface BusyMessage {
+  readonly kind: 'busy';
+  readonly busy: boolean;
+  readonly label: string;
+}
+
+/** Host -> webview: the document changed since the analysis. */
+export interface StaleMessage {
+  readonly kind: 'stale';
+  readonly analysisId: number;
+}
+
+/** Host -> webview: the editor's cursor or hover moved to a token (null clears). */
+export interface FocusMessage {
+  readonly kind: 'focus';
+  readonly analysisId: number;
+  readonly tokenIndex: number | null;
+}
+
+/** Host -> webview: the reply to a WebviewRequest with the same requestId. */
+export interface WebviewReply<K extends WebviewRequest['kind'] = WebviewRequest['kind']> {
+  readonly kind: 'reply';
+  readonly requestId: number;
+  readonly request: K;
+  readonly result: WebviewResults[K];
+}
+
+/** Host -> webview: a WebviewRequest failed. */
+export interface WebviewReplyError {
+  readonly kind: 'replyError';
+  readonly requestId: number;
+  readonly message: string;
+}
+
+export type HostToWebviewMessage =
+  | StateMessage
+  | BusyMessage
+  | StaleMessage
+  | FocusMessage
+  | WebviewReply
+  | WebviewReplyError;
+
+/** Webview -> host: the script has loaded; the host answers with a StateMessage. */
+export interface ReadyMessage {
+  readonly kind: 'ready';
+}
+
+/** Webview -> host: the token under the mouse or pinned (null clears), so the editor can shade the same tokens. */
+export interface FocusTokenMessage {
+  readonly kind: 'focusToken';
+  readonly analysisId: number;
+  readonly tokenIndex: number | null;
+  readonly direction: AttentionDirection;
+}
+
+/** Webview -> host: the layer/head/combination the person picked. */
+export interface SelectHeadMessage {
+  readonly kind: 'selectHead';
+  readonly selection: PatternSelection;
+}
+
+export interface WebviewPatternsRequest {
+  readonly kind: 'patterns';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly selections: PatternSelection[];
+}
+
+export interface WebviewThumbnailsRequest {
+  readonly kind: 'thumbnails';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly size: number;
+}
+
+export interface WebviewPredictionsRequest {
+  readonly kind: 'predictions';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly position: number;
+  readonly count: number;
+}
+
+export type WebviewRequest = WebviewPatternsRequest | WebviewThumbnailsRequest | WebviewPredictionsRequest;
+
+/** Webview -> host: every head's metrics; the host adds the label thresholds from the settings. */
+export interface WebviewMetricsRequest {
+  readonly kind: 'metrics';
+  readonly requestId: number;
+  readonly analysisId: number;
+}
+
+/** Webview -> host: save `bytes` to a file the person picks in a save dialog; `name` is the suggested file name. */
+export interface WebviewSaveFileRequest {
+  readonly kind: 'saveFile';
+  readonly requestId: number;
+  readonly name: string;
+  /** e.g. "image/png", "text/csv"; picks the save dialog's file filter. */
+  readonly mimeType: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface SaveFileResult {
+  /** False when the person cancelled the dialog. */
+  readonly saved: boolean;
+  /** The saved file's URI as a string, or null when nothing was saved. */
+  readonly uri: string | null;
+}
+
+/**
+ * Requests of the heads grid, comparison and export views.
+ * NOTE: not yet part of WebviewRequest; the panel adds them when it mounts those views.
+ */
+export type HeadsWebviewRequest = WebviewMetricsRequest | WebviewSaveFileRequest;
+
+export interface HeadsWebviewResults {
+  metrics: HeadMetricsTable;
+  saveFile: SaveFileResult;
+}
+
+
+export interface WebviewResults {
+  patterns: PatternBlock;
+  thumbnails: ThumbnailBlock;
+  predictions: Prediction[];
+}
+
+export type WebviewToHostMessage = ReadyMessage | FocusTokenMessage | SelectHeadMessage | WebviewRequest;

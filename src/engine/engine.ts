@@ -1,0 +1,273 @@
+/**
+ * The engine: loads a Hugging Face model folder, analyses text with it and
+ * serves attention patterns, thumbnails and predictions from the kept queries
+ * and keys. Pure TypeScript; the worker and the tests call it directly.
+ */
+import type {
+  AnalysisSummary, ModelInfo, PatternBlock, PatternSelection, Prediction, ThumbnailBlock, TokenTable,
+} from '../protocol';
+import { Tokenizer } from '../tokenizer/index';
+import { patternBlock, thumbnailBlock } from './attention';
+import { Checkpoint, type ModelFolder } from './checkpoint';
+import { parseModelConfig, type ModelConfig } from './config';
+import { ConfigError, InputError, TokenizerError } from './errors';
+import { createModel } from './models/index';
+import { yieldToEventLoop, type ForwardOptions, type ForwardResult, type LanguageModel } from './models/model';
+
+export type ProgressCallback = (stage: string, fraction: number) => void;
+
+export interface AnalyzeOptions {
+  readonly onProgress?: ProgressCallback;
+  /** Polled between layers; returning true ends the analysis with a CancelledError. */
+  readonly isCancelled?: () => boolean;
+}
+
+interface LoadedModel {
+  readonly info: ModelInfo;
+  readonly config: ModelConfig;
+  readonly model: LanguageModel;
+  readonly tokenizer: Tokenizer;
+}
+
+interface Analysis {
+  readonly tokens: TokenTable;
+  readonly result: ForwardResult;
+}
+
+export class Engine {
+  private loaded: LoadedModel | null = null;
+  private readonly analyses = new Map<number, Analysis>();
+  private nextAnalysisId = 1;
+  /** Forward passes share the model's run state, so they run one at a time in request order. */
+  private forwardQueue: Promise<unknown> = Promise.resolve();
+
+  /** The loaded model's description, or null before loadModel succeeds. */
+  get modelInfo(): ModelInfo | null {
+    return this.loaded?.info ?? null;
+  }
+
+  /**
+   * Loads config.json, tokenizer.json (with tokenizer_config.json when present)
+   * and the safetensors checkpoint. Replaces the current model and releases
+   * every analysis of it; on failure the previous model stays loaded.
+   */
+  async loadModel(folder: ModelFolder, onProgress?: ProgressCallback): Promise<ModelInfo> {
+    onProgress?.('Reading config.json', 0);
+    const config = parseModelConfig(readJson(folder, 'config.json'), 'config.json');
+
+    onProgress?.('Reading the tokenizer', 0.05);
+    const tokenizerJson = readText(folder, 'tokenizer.json', TokenizerError,
+      `"${folder.name}" has no tokenizer.json. Choose a model folder saved with its fast tokenizer.`);
+    const tokenizerConfigBytes = folder.read('tokenizer_config.json');
+    const tokenizerConfig = tokenizerConfigBytes === undefined ? undefined : decodeUtf8(tokenizerConfigBytes, 'tokenizer_config.json', TokenizerError);
+    const tokenizer = Tokenizer.fromJson(tokenizerJson, tokenizerConfig);
+    if (tokenizer.vocabSize > config.vocabSize) {
+      throw new TokenizerError(
+        `tokenizer.json has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}; ` +
+          'the tokenizer does not belong to this model.',
+      );
+    }
+    await yieldToEventLoop();
+
+    onProgress?.('Reading weights', 0.1);
+    const checkpoint = Checkpoint.open(folder);
+    const model = createModel(config, checkpoint);
+    onProgress?.('Model loaded', 1);
+
+    const info: ModelInfo = {
+      name: folder.name,
+      modelType: config.modelType,
+      causal: model.causal,
+      layers: config.layers,
+      heads: config.heads,
+      kvHeads: config.kvHeads,
+      headDim: config.headDim,
+      dModel: config.dModel,
+      intermediateSize: config.intermediateSize,
+      vocabSize: config.vocabSize,
+      maxPositions: config.maxPositions,
+      slidingWindow: config.slidingWindow,
+      parameterCount: checkpoint.parameterCount,
+      dtype: checkpoint.dtype,
+    };
+    this.analyses.clear();
+    this.loaded = { info, config, model, tokenizer };
+    return info;
+  }
+
+  /**
+   * Tokenizes `text`, keeps at most min(maxTokens, the model's maximum
+   * positions) tokens, runs the forward pass and stores the analysis.
+   *
+   * Longer text is cut at a token boundary and tokenized again, so special
+   * tokens that the post-processor adds at the end (BERT's [SEP]) stay.
+   * `droppedTokens` counts the tokens lost, and `analysedLength` is the UTF-16
+   * length of the text analysed.
+   */
+  async analyze(text: string, maxTokens: number, options: AnalyzeOptions = {}): Promise<AnalysisSummary> {
+    const loaded = this.requireModel();
+    if (!Number.isSafeInteger(maxTokens) || maxTokens < 1) {
+      throw new InputError(`maxTokens ${maxTokens} is invalid; use a positive integer.`);
+    }
+    if (text.length === 0) {
+      throw new InputError('The text is empty. Select some text to analyse.');
+    }
+
+    const tokenizeStart = performance.now();
+    const limit = Math.min(maxTokens, loaded.config.maxPositions);
+    const full = loaded.tokenizer.encode(text, { addSpecialTokens: true });
+    if (!hasTextToken(full)) {
+      throw new InputError('The text produced no tokens besides special tokens. Select some text to analyse.');
+    }
+    const { tokens, analysedLength } = truncate(loaded.tokenizer, text, full, limit);
+    const tokenizeMs = performance.now() - tokenizeStart;
+
+    const forwardStart = performance.now();
+    const forwardOptions: ForwardOptions = { onProgress: options.onProgress, isCancelled: options.isCancelled };
+    const run = this.forwardQueue.then(() => loaded.model.forward(tokens.ids, forwardOptions));
+    this.forwardQueue = run.catch(() => undefined); // a failed pass must not block the next one
+    const result = await run;
+    const forwardMs = performance.now() - forwardStart;
+
+    if (this.loaded !== loaded) {
+      throw new InputError('The model was replaced while the text was being analysed. Analyse the text again.');
+    }
+    const analysisId = this.nextAnalysisId++;
+    this.analyses.set(analysisId, { tokens, result });
+    return {
+      analysisId,
+      model: loaded.info,
+      tokens,
+      droppedTokens: full.count - tokens.count,
+      analysedLength,
+      timings: { tokenizeMs, forwardMs },
+    };
+  }
+
+  /** Materializes the selected patterns: data is [selections.length, n, n]. */
+  patterns(analysisId: number, selections: readonly PatternSelection[]): PatternBlock {
+    return patternBlock(this.requireAnalysis(analysisId).result.attention, selections);
+  }
+
+  /** Averages every head's pattern down to at most size x size (see thumbnailBlock). */
+  thumbnails(analysisId: number, size: number): ThumbnailBlock {
+    return thumbnailBlock(this.requireAnalysis(analysisId).result.attention, size);
+  }
+
+  /**
+   * Returns the `count` most probable next tokens after `position`, most
+   * probable first, from the softmax of that position's logits.
+   */
+  predictions(analysisId: number, position: number, count: number): Prediction[] {
+    const analysis = this.requireAnalysis(analysisId);
+    const loaded = this.requireModel();
+    const n = analysis.tokens.count;
+    if (!loaded.model.causal) {
+      throw new InputError(`${loaded.info.name} is a ${loaded.info.modelType} encoder without a language-model head, so it makes no next-token predictions.`);
+    }
+    if (!Number.isInteger(position) || position < 0 || position >= n) {
+      throw new InputError(`Position ${position} is out of range; the analysis has tokens 0 to ${n - 1}.`);
+    }
+    if (!Number.isSafeInteger(count) || count < 1) {
+      throw new InputError(`Prediction count ${count} is invalid; use a positive integer.`);
+    }
+    const logits = position === n - 1 && analysis.result.lastLogits !== null
+      ? analysis.result.lastLogits
+      : loaded.model.logitsAt(analysis.result.hidden, position);
+    if (logits === null) throw new InputError(`${loaded.info.name} has no language-model head.`);
+    return topPredictions(logits, Math.min(count, logits.length), (id) => loaded.tokenizer.decodeLabel(id));
+  }
+
+  /** Frees an analysis's kept queries and keys; releasing an unknown id does nothing. */
+  releaseAnalysis(analysisId: number): void {
+    this.analyses.delete(analysisId);
+  }
+
+  private requireModel(): LoadedModel {
+    if (this.loaded === null) throw new InputError('No model is loaded. Load a model before analysing text.');
+    return this.loaded;
+  }
+
+  private requireAnalysis(analysisId: number): Analysis {
+    const analysis = this.analyses.get(analysisId);
+    if (analysis === undefined) {
+      throw new InputError(`Analysis ${analysisId} was not found; it was released or belongs to a model that was replaced. Analyse the text again.`);
+    }
+    return analysis;
+  }
+}
+
+function hasTextToken(table: TokenTable): boolean {
+  for (let i = 0; i < table.count; i++) if (table.starts[i] >= 0) return true;
+  return false;
+}
+
+/**
+ * Cuts `text` until its tokens fit in `limit`, counting the special tokens
+ * added at the end. Each round cuts at the end of the last token that fits, or
+ * at its start when that end would not shorten the text. The cut moves left
+ * every round, so the loop ends.
+ */
+function truncate(tokenizer: Tokenizer, text: string, full: TokenTable, limit: number): { tokens: TokenTable; analysedLength: number } {
+  let tokens = full;
+  let cut = text.length;
+  while (tokens.count > limit) {
+    let trailingSpecial = 0;
+    while (trailingSpecial < tokens.count && tokens.starts[tokens.count - 1 - trailingSpecial] < 0) trailingSpecial++;
+    let last = Math.min(limit - trailingSpecial, tokens.count) - 1; // last token index that may stay
+    while (last >= 0 && tokens.starts[last] < 0) last--;
+    let nextCut = last >= 0 ? tokens.ends[last] : 0;
+    // Byte tokens of one character share its range; cutting at its end would keep them all.
+    if (nextCut >= cut) nextCut = tokens.starts[last];
+    if (nextCut <= 0) {
+      throw new InputError(
+        `maxTokens ${limit} is too small: the model's tokenizer adds special tokens and no text token fits. Allow more tokens.`,
+      );
+    }
+    cut = nextCut;
+    tokens = tokenizer.encode(text.slice(0, cut), { addSpecialTokens: true });
+  }
+  return { tokens, analysedLength: cut };
+}
+
+/** Picks the `count` highest-probability ids, with probabilities from a float64 softmax over all logits. */
+export function topPredictions(logits: Float32Array, count: number, label: (id: number) => string): Prediction[] {
+  let max = -Infinity;
+  for (const value of logits) if (value > max) max = value;
+  let sum = 0;
+  for (const value of logits) sum += Math.exp(value - max);
+
+  // Keep the best `count` ids in a small sorted list; count is a handful, the vocabulary large.
+  const best: number[] = [];
+  for (let id = 0; id < logits.length; id++) {
+    if (best.length === count && logits[id] <= logits[best[count - 1]]) continue;
+    let at = best.length;
+    while (at > 0 && logits[best[at - 1]] < logits[id]) at--;
+    best.splice(at, 0, id);
+    if (best.length > count) best.pop();
+  }
+  return best.map((id) => ({ id, label: label(id), probability: Math.exp(logits[id] - max) / sum }));
+}
+
+function readText(folder: ModelFolder, fileName: string, ErrorType: new (message: string) => Error, missingMessage: string): string {
+  const bytes = folder.read(fileName);
+  if (bytes === undefined) throw new ErrorType(missingMessage);
+  return decodeUtf8(bytes, fileName, ErrorType);
+}
+
+function decodeUtf8(bytes: Uint8Array, fileName: string, ErrorType: new (message: string) => Error): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new ErrorType(`${fileName} is not valid UTF-8 (${error instanceof Error ? error.message : String(error)}).`);
+  }
+}
+
+function readJson(folder: ModelFolder, fileName: string): unknown {
+  const text = readText(folder, fileName, ConfigError, `"${folder.name}" has no ${fileName}. Choose a Hugging Face model folder.`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError(`${fileName} is not valid JSON (${error instanceof Error ? error.message : String(error)}).`);
+  }
+}

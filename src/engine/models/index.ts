@@ -1,0 +1,20 @@
+/** Builds the forward pass that matches a config's model_type. */
+import type { Checkpoint } from '../checkpoint';
+import type { ModelConfig } from '../config';
+import { BertModel } from './bert';
+import { Gpt2Model } from './gpt2';
+import { LlamaModel } from './llama';
+import type { LanguageModel } from './model';
+
+export function createModel(config: ModelConfig, checkpoint: Checkpoint): LanguageModel {
+  switch (config.modelType) {
+    case 'gpt2':
+      return new Gpt2Model(config, checkpoint);
+    case 'llama':
+    case 'qwen2':
+    case 'mistral':
+      return new LlamaModel(config, checkpoint);
+    case 'bert':
+      return new BertModel(config, checkpoint);
+  }
+}
