@@ -5,7 +5,7 @@
  */
 import { attentionRow, firstVisibleKey, lastVisibleKey, type KeptAttention } from './attention';
 import { CancelledError } from './errors';
-import { HeadMetricAccumulator, METRIC_COUNT, previousOccurrences } from './metrics';
+import { HeadMetricAccumulator, METRIC_COUNT, METRIC_INDEX, previousOccurrences } from './metrics';
 import { yieldToEventLoop } from './models/model';
 
 export interface HeadMetricsOptions {
@@ -15,9 +15,14 @@ export interface HeadMetricsOptions {
 }
 
 /**
- * Returns [layers, heads, METRIC_COUNT] in the order of HEAD_METRIC_NAMES;
+ * Returns [layers, heads, METRIC_COUNT] in the order of HEAD_METRIC_NAMES.
  * inductionProbe is NaN until writeProbeScores fills it. ids are the
  * analysed tokens, [kept.tokenCount].
+ *
+ * NOTE: this costs as much as materializing every pattern (layers x heads x
+ * n^2 x headDim multiply-adds), like thumbnailBlock. One shared pass would
+ * halve the grid's total. Measured: 0.18 s for 3 x 4 heads of 512 tokens with
+ * headDim 32 (tools/head-labels.ts, 2 cores under load).
  */
 export async function computeHeadMetrics(kept: KeptAttention, ids: Int32Array, options: HeadMetricsOptions = {}): Promise<Float32Array> {
   const { layers, heads, tokenCount: n } = kept;
@@ -43,4 +48,12 @@ export async function computeHeadMetrics(kept: KeptAttention, ids: Int32Array, o
   }
   options.onProgress?.('Head metrics done', 1);
   return data;
+}
+
+/** Copies probe scores [layers, heads] (metricsProbe.ts) into data [layers, heads, METRIC_COUNT] at inductionProbe. */
+export function writeProbeScores(data: Float32Array, scores: Float32Array): void {
+  if (data.length !== scores.length * METRIC_COUNT) {
+    throw new RangeError(`writeProbeScores: ${scores.length} probe scores for a table of ${data.length / METRIC_COUNT} heads.`);
+  }
+  for (let index = 0; index < scores.length; index++) data[index * METRIC_COUNT + METRIC_INDEX.inductionProbe] = scores[index];
 }

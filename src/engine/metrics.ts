@@ -162,8 +162,8 @@ export class HeadMetricAccumulator {
 
   /**
    * Writes the head's metrics into values[offset, offset + METRIC_COUNT) in
-   * the order of HEAD_METRIC_NAMES. inductionProbe is left for the caller
-   * (metricsProbe.ts) and written as NaN here.
+   * the order of HEAD_METRIC_NAMES. inductionProbe is written as NaN here;
+   * writeProbeScores in headMetrics.ts fills it from the probe.
    */
   finish(values: Float32Array, offset: number): void {
     const mean = (sum: number, count: number) => (count > 0 ? sum / count : NaN);

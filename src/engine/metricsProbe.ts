@@ -6,7 +6,6 @@
  * perfect induction head puts all of row i's weight on i - L + 1.
  */
 import { attentionRow, type KeptAttention } from './attention';
-import { METRIC_COUNT, METRIC_INDEX } from './metrics';
 
 /** Random sequence length when the model's context allows it. */
 export const PROBE_LENGTH = 50;
@@ -67,14 +66,14 @@ export function buildProbe(
 }
 
 /**
- * Writes each head's probe score into data [layers, heads, METRIC_COUNT] at
- * inductionProbe: the mean over the second copy (i = start + L .. start + 2L - 1)
- * of a[i][i - L + 1]. `kept` is the probe's forward pass. Only those L rows
- * are computed per head; row is [kept.tokenCount] scratch.
+ * Returns each head's probe score, [layers, heads]: the mean over the second
+ * copy (i = start + L .. start + 2L - 1) of a[i][i - L + 1]. `kept` is the
+ * probe's forward pass. Only those L rows are computed per head.
  */
-export function writeProbeScores(data: Float32Array, kept: KeptAttention, probe: ProbeSequence): void {
+export function probeScores(kept: KeptAttention, probe: ProbeSequence): Float32Array {
   const { layers, heads, tokenCount: n } = kept;
-  const row = new Float32Array(n);
+  const scores = new Float32Array(layers * heads); // [layers, heads]
+  const row = new Float32Array(n); // one attention row
   const secondCopy = probe.start + probe.length;
   for (let layer = 0; layer < layers; layer++) {
     for (let head = 0; head < heads; head++) {
@@ -83,7 +82,8 @@ export function writeProbeScores(data: Float32Array, kept: KeptAttention, probe:
         attentionRow(row, 0, kept.queries[layer], kept.keys[layer], head, query, layer, kept, kept.scale, kept.mask);
         sum += row[query - probe.length + 1];
       }
-      data[(layer * heads + head) * METRIC_COUNT + METRIC_INDEX.inductionProbe] = sum / probe.length;
+      scores[layer * heads + head] = sum / probe.length;
     }
   }
+  return scores;
 }
