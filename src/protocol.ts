@@ -373,7 +373,9 @@ export type HostToWebviewMessage =
   | StaleMessage
   | FocusMessage
   | WebviewReply
-  | WebviewReplyError;
+  | WebviewReplyError
+  | HeadsCommandMessage
+  | ShowViewMessage;
 
 /** Webview -> host: the script has loaded; the host answers with a StateMessage. */
 export interface ReadyMessage {
@@ -416,7 +418,7 @@ export interface WebviewPredictionsRequest {
   readonly count: number;
 }
 
-export type WebviewRequest = WebviewPatternsRequest | WebviewThumbnailsRequest | WebviewPredictionsRequest;
+export type WebviewRequest = WebviewPatternsRequest | WebviewThumbnailsRequest | WebviewPredictionsRequest | HeadsWebviewRequest;
 
 /** Webview -> host: every head's metrics; the host adds the label thresholds from the settings. */
 export interface WebviewMetricsRequest {
@@ -442,10 +444,7 @@ export interface SaveFileResult {
   readonly uri: string | null;
 }
 
-/**
- * Requests of the heads grid, comparison and export views.
- * NOTE: not yet part of WebviewRequest; the panel adds them when it mounts those views.
- */
+/** Requests of the heads grid, comparison and export views. */
 export type HeadsWebviewRequest = WebviewMetricsRequest | WebviewSaveFileRequest;
 
 export interface HeadsWebviewResults {
@@ -453,11 +452,47 @@ export interface HeadsWebviewResults {
   saveFile: SaveFileResult;
 }
 
+/**
+ * Webview -> host: keep analysis `analysisId` in the worker for the two-text
+ * comparison even after newer analyses replace it; null drops the pin (the
+ * host then releases it unless it is the current analysis).
+ */
+export interface PinAnalysisMessage {
+  readonly kind: 'pinAnalysis';
+  readonly analysisId: number | null;
+}
 
-export interface WebviewResults {
+/** What a palette command asks the heads views to do. */
+export type HeadsCommand =
+  | 'showGrid'
+  | 'showCompare'
+  | 'showTwoTexts'
+  | 'exportGridPng'
+  | 'exportMetricsCsv'
+  | 'exportMetricsMarkdown'
+  | 'exportComparisonPng'
+  /** The label thresholds changed: request the metrics again. */
+  | 'refreshMetrics';
+
+/** Host -> webview: a palette command for the heads views. */
+export interface HeadsCommandMessage {
+  readonly kind: 'headsCommand';
+  readonly command: HeadsCommand;
+}
+
+/** Views of the panel that the host can bring to the front. */
+export type PanelViewName = 'attention' | 'cost';
+
+/** Host -> webview: select the tab of `view`, e.g. after a click on the status bar item. */
+export interface ShowViewMessage {
+  readonly kind: 'showView';
+  readonly view: PanelViewName;
+}
+
+export interface WebviewResults extends HeadsWebviewResults {
   patterns: PatternBlock;
   thumbnails: ThumbnailBlock;
   predictions: Prediction[];
 }
 
-export type WebviewToHostMessage = ReadyMessage | FocusTokenMessage | SelectHeadMessage | WebviewRequest;
+export type WebviewToHostMessage = ReadyMessage | FocusTokenMessage | SelectHeadMessage | PinAnalysisMessage | WebviewRequest;
