@@ -165,10 +165,7 @@ export function thumbnailBlock(kept: KeptAttention, size: number): ThumbnailBloc
   const { layers, heads, tokenCount: n } = kept;
   const cells = Math.min(size, n);
   const data = new Float32Array(layers * heads * cells * cells); // [layers, heads, cells, cells]
-  const blockStart = new Int32Array(cells + 1); // boundaries shared by rows and columns
-  for (let i = 0; i <= cells; i++) blockStart[i] = Math.floor((i * n) / cells);
-  const cellOfIndex = new Int32Array(n);
-  for (let cell = 0; cell < cells; cell++) cellOfIndex.fill(cell, blockStart[cell], blockStart[cell + 1]);
+  const { blockStart, cellOfIndex } = poolingBlocks(n, cells);
 
   const row = new Float32Array(n);
   const sums = new Float64Array(cells * cells);
@@ -193,7 +190,28 @@ export function thumbnailBlock(kept: KeptAttention, size: number): ThumbnailBloc
   return { layers, heads, size: cells, data };
 }
 
-function checkLayerHead(kept: KeptAttention, layer: number, head: number): void {
+/** How n tokens split into `cells` blocks along either axis of a pooled pattern. */
+export interface PoolingBlocks {
+  /** [cells + 1] first token of each block, then n: block c is [blockStart[c], blockStart[c + 1]). */
+  readonly blockStart: Int32Array;
+  /** [n] the block each token falls in. */
+  readonly cellOfIndex: Int32Array;
+}
+
+/**
+ * Splits n tokens into `cells` <= n blocks at floor(c n / cells), so blocks
+ * differ in size by at most one token. The heatmap's pixel columns split
+ * tokens the same way (webview/heatmapGeometry.ts, tokensUnderPixel).
+ */
+export function poolingBlocks(n: number, cells: number): PoolingBlocks {
+  const blockStart = new Int32Array(cells + 1);
+  for (let i = 0; i <= cells; i++) blockStart[i] = Math.floor((i * n) / cells);
+  const cellOfIndex = new Int32Array(n);
+  for (let cell = 0; cell < cells; cell++) cellOfIndex.fill(cell, blockStart[cell], blockStart[cell + 1]);
+  return { blockStart, cellOfIndex };
+}
+
+export function checkLayerHead(kept: KeptAttention, layer: number, head: number): void {
   if (!Number.isInteger(layer) || layer < 0 || layer >= kept.layers) {
     throw new InputError(`Layer ${layer} is out of range; the model has layers 0 to ${kept.layers - 1}.`);
   }

@@ -4,15 +4,23 @@
  * and keys. Pure TypeScript; the worker and the tests call it directly.
  */
 import type {
-  AnalysisSummary, ModelInfo, PatternBlock, PatternSelection, Prediction, ThumbnailBlock, TokenTable,
+  AnalysisSummary, HeadLabelThresholds, HeadMetricsTable, ModelInfo, PatternBlock, PatternSelection, Prediction,
+  ThumbnailBlock, TokenTable,
 } from '../protocol';
+import { HEAD_METRIC_NAMES } from '../protocol';
 import { Tokenizer } from '../tokenizer/index';
 import { patternBlock, thumbnailBlock } from './attention';
 import { Checkpoint, type ModelFolder } from './checkpoint';
 import { parseModelConfig, type ModelConfig } from './config';
 import { ConfigError, InputError, TokenizerError } from './errors';
+import { labelTable, normalizeThresholds } from './headLabels';
+import { computeHeadMetrics, writeProbeScores, type HeadMetricsOptions } from './headMetrics';
+import { buildProbe, probeScores, type ProbeSequence } from './metricsProbe';
 import { createModel } from './models/index';
-import { yieldToEventLoop, type ForwardOptions, type ForwardResult, type LanguageModel } from './models/model';
+import {
+  releaseForwardResult, yieldToEventLoop, type ForwardOptions, type ForwardResult, type LanguageModel,
+} from './models/model';
+import { createKernelBackend, type KernelOptions } from './wasm/select';
 
 export type ProgressCallback = (stage: string, fraction: number) => void;
 
@@ -34,12 +42,32 @@ interface Analysis {
   readonly result: ForwardResult;
 }
 
+/** The induction probe's scores, computed once per loaded model. */
+interface ProbeRun {
+  readonly model: LoadedModel;
+  readonly sequence: ProbeSequence;
+  /** [layers, heads] */
+  readonly scores: Float32Array;
+}
+
+export type EngineOptions = KernelOptions;
+
 export class Engine {
   private loaded: LoadedModel | null = null;
   private readonly analyses = new Map<number, Analysis>();
   private nextAnalysisId = 1;
   /** Forward passes share the model's run state, so they run one at a time in request order. */
   private forwardQueue: Promise<unknown> = Promise.resolve();
+
+  /** `options` picks the kernels each loaded model runs on (see KernelOptions). */
+  constructor(private readonly options: EngineOptions = {}) {}
+
+  /** How the loaded model's kernels run ("typescript", "wasm-simd, 2 threads"), or null before loadModel. */
+  get kernelsDescription(): string | null {
+    return this.loaded?.model.kernels.description ?? null;
+  }
+  /** Undefined until the first metrics request for the loaded model; null when the model is too small for a probe. */
+  private probeRun: ProbeRun | null | undefined;
 
   /** The loaded model's description, or null before loadModel succeeds. */
   get modelInfo(): ModelInfo | null {
@@ -71,7 +99,15 @@ export class Engine {
 
     onProgress?.('Reading weights', 0.1);
     const checkpoint = Checkpoint.open(folder);
-    const model = createModel(config, checkpoint);
+    // Each model gets its own kernel memory, so replacing a model frees all of the old one's.
+    const kernels = await createKernelBackend(this.options);
+    let model: LanguageModel;
+    try {
+      model = createModel(config, checkpoint, kernels);
+    } catch (error) {
+      kernels.dispose();
+      throw error;
+    }
     onProgress?.('Model loaded', 1);
 
     const info: ModelInfo = {
@@ -91,6 +127,8 @@ export class Engine {
       dtype: checkpoint.dtype,
     };
     this.analyses.clear();
+    this.probeRun = undefined;
+    this.loaded?.model.kernels.dispose();
     this.loaded = { info, config, model, tokenizer };
     return info;
   }
@@ -178,9 +216,78 @@ export class Engine {
     return topPredictions(logits, Math.min(count, logits.length), (id) => loaded.tokenizer.decodeLabel(id));
   }
 
+  /**
+   * Computes every head's metrics on the analysis (src/engine/metrics.ts) and
+   * the induction probe's score, and labels the heads with `thresholds`
+   * (clamped to 0..1). The probe's forward pass runs on the first call for a
+   * model and is kept for later calls.
+   */
+  async metrics(analysisId: number, thresholds: HeadLabelThresholds, options: HeadMetricsOptions = {}): Promise<HeadMetricsTable> {
+    const analysis = this.requireAnalysis(analysisId);
+    const loaded = this.requireModel();
+    const kept = analysis.result.attention;
+    // The computation yields between layers. It waits in the forward queue, so no forward pass
+    // runs meanwhile and reuses the kernels' memory, and it stops if the analysis is released.
+    const job = this.forwardQueue.then(() => computeHeadMetrics(kept, analysis.tokens.ids, {
+      onProgress: options.onProgress,
+      isCancelled: () => options.isCancelled?.() === true || !this.analyses.has(analysisId),
+    }));
+    this.forwardQueue = job.catch(() => undefined);
+    const data = await job;
+    const probe = await this.inductionProbe(loaded);
+    if (probe !== null) writeProbeScores(data, probe.scores);
+    const checked = normalizeThresholds(thresholds);
+    return {
+      analysisId,
+      layers: kept.layers,
+      heads: kept.heads,
+      tokenCount: kept.tokenCount,
+      metrics: [...HEAD_METRIC_NAMES],
+      data,
+      labels: labelTable(data, kept.heads, kept.layers, checked),
+      thresholds: checked,
+      probe: probe === null ? null : { length: probe.sequence.length, seed: probe.sequence.seed, tokenCount: probe.sequence.ids.length },
+    };
+  }
+
+  /** Runs (once per model) the forward pass on the repeated random sequence of metricsProbe.ts. */
+  private async inductionProbe(loaded: LoadedModel): Promise<ProbeRun | null> {
+    if (this.probeRun !== undefined && (this.probeRun === null || this.probeRun.model === loaded)) return this.probeRun;
+    // The special tokens the tokenizer puts around any text (BOS; CLS and SEP) frame the probe too.
+    const framed = loaded.tokenizer.encode('a', { addSpecialTokens: true });
+    const prefix: number[] = [];
+    const suffix: number[] = [];
+    let index = 0;
+    while (index < framed.count && framed.starts[index] < 0) prefix.push(framed.ids[index++]);
+    for (let last = framed.count - 1; last >= index && framed.starts[last] < 0; last--) suffix.unshift(framed.ids[last]);
+    // NOTE: only the special tokens around "a" are excluded from the random ids; other added tokens may be drawn.
+    const sequence = buildProbe(loaded.tokenizer.vocabSize, loaded.config.maxPositions, prefix, suffix, new Set([...prefix, ...suffix]));
+    if (sequence === null) {
+      this.probeRun = null;
+      return null;
+    }
+    // The scores are read right after the pass, which is then released; only they are kept.
+    const run = this.forwardQueue.then(async () => {
+      const result = await loaded.model.forward(sequence.ids);
+      const scores = probeScores(result.attention, sequence);
+      releaseForwardResult(loaded.model.kernels, result);
+      return scores;
+    });
+    this.forwardQueue = run.catch(() => undefined);
+    const scores = await run;
+    if (this.loaded !== loaded) {
+      throw new InputError('The model was replaced while the head metrics were computed. Analyse the text again.');
+    }
+    this.probeRun = { model: loaded, sequence, scores };
+    return this.probeRun;
+  }
+
   /** Frees an analysis's kept queries and keys; releasing an unknown id does nothing. */
   releaseAnalysis(analysisId: number): void {
+    const analysis = this.analyses.get(analysisId);
+    if (analysis === undefined) return;
     this.analyses.delete(analysisId);
+    releaseForwardResult(this.requireModel().model.kernels, analysis.result);
   }
 
   private requireModel(): LoadedModel {

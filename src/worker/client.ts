@@ -7,6 +7,7 @@
 import type {
   HostToWorkerMessage,
   ModelFile,
+  PatternAxis,
   PatternSelection,
   WorkerError,
   WorkerRequest,
@@ -93,6 +94,16 @@ export class EngineClient {
 
   patterns(analysisId: number, selections: PatternSelection[]): PendingRequest<WorkerResults['patterns']> {
     return this.request<'patterns'>({ kind: 'patterns', analysisId, selections });
+  }
+
+  /** Rows (what each listed query pays) or columns (what each listed key receives) of one pattern: [indices.length, n]. */
+  rows(analysisId: number, selection: PatternSelection, indices: number[], axis: PatternAxis): PendingRequest<WorkerResults['rows']> {
+    return this.request<'rows'>({ kind: 'rows', analysisId, selection, indices, axis });
+  }
+
+  /** One pattern max-pooled to at most size x size cells. */
+  heatmap(analysisId: number, selection: PatternSelection, size: number): PendingRequest<WorkerResults['heatmap']> {
+    return this.request<'heatmap'>({ kind: 'heatmap', analysisId, selection, size });
   }
 
   thumbnails(analysisId: number, size: number): PendingRequest<WorkerResults['thumbnails']> {

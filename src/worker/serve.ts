@@ -10,6 +10,8 @@ import { folderFromFiles } from '../engine/checkpoint';
 import { EngineError } from '../engine/errors';
 import type {
   AnalysisSummary,
+  HeadLabelThresholds,
+  HeadMetricsTable,
   HostToWorkerMessage,
   ModelInfo,
   PatternBlock,
@@ -38,6 +40,11 @@ export interface ServedEngine {
   thumbnails(analysisId: number, size: number): ThumbnailBlock | Promise<ThumbnailBlock>;
   predictions(analysisId: number, position: number, count: number): Prediction[] | Promise<Prediction[]>;
   releaseAnalysis(analysisId: number): void;
+  metrics(
+    analysisId: number,
+    thresholds: HeadLabelThresholds,
+    options: { onProgress?: ProgressListener; isCancelled?: () => boolean },
+  ): Promise<HeadMetricsTable>;
 }
 
 export type WorkerPort = Port<HostToWorkerMessage, WorkerToHostMessage>;
@@ -107,6 +114,8 @@ async function dispatch(
     case 'releaseAnalysis':
       engine.releaseAnalysis(request.analysisId);
       return null;
+    case 'metrics':
+      return engine.metrics(request.analysisId, request.thresholds, { onProgress, isCancelled: () => state.cancelled });
     default:
       return unknownRequest(request);
   }

@@ -42,16 +42,23 @@ export function prepareHostMessage(message: HostToWorkerMessage): PreparedMessag
   return { message: { ...message, files }, transfer: uniqueBuffers(files.map((file) => file.bytes)) };
 }
 
-/** Prepares a worker-to-host message, transferring pattern and thumbnail data. */
+/** Prepares a worker-to-host message, transferring pattern, row, heatmap and thumbnail data. */
 export function prepareWorkerMessage(message: WorkerToHostMessage): PreparedMessage<WorkerToHostMessage> {
   if (message.kind !== 'response') return { message, transfer: [] };
   const response = message as WorkerResponse;
   switch (response.request) {
     case 'patterns':
+    case 'rows':
     case 'thumbnails': {
-      const result = (response as WorkerResponse<'patterns' | 'thumbnails'>).result;
+      const result = (response as WorkerResponse<'patterns' | 'rows' | 'thumbnails'>).result;
       const data = ownedFloat32(result.data);
       return { message: { ...response, result: { ...result, data } }, transfer: [data.buffer as ArrayBuffer] };
+    }
+    case 'heatmap': {
+      const result = (response as WorkerResponse<'heatmap'>).result;
+      const data = ownedFloat32(result.data);
+      const masked = ownedUint8(result.masked);
+      return { message: { ...response, result: { ...result, data, masked } }, transfer: uniqueBuffers([data, masked]) };
     }
     default:
       return { message, transfer: [] };

@@ -9,13 +9,11 @@
 import type { KeptAttention } from '../attention';
 import type { Checkpoint } from '../checkpoint';
 import type { ModelConfig } from '../config';
-import { geluErf, geluTanh, relu } from '../kernels/activation';
-import { addInPlace } from '../kernels/elementwise';
-import { matmulPacked, type PackedMatrix } from '../kernels/matmul';
-import { layerNorm } from '../kernels/norm';
+import { TypeScriptKernels, type KernelBackend } from '../kernels/backend';
+import type { PackedMatrix } from '../kernels/matmul';
 import { ConfigError } from '../errors';
 import {
-  attend, betweenLayers, checkIds, splitHeads, WeightReader,
+  betweenLayers, checkIds, splitHeads, WeightReader,
   type ForwardOptions, type ForwardResult, type LanguageModel,
 } from './model';
 
@@ -38,23 +36,25 @@ interface BertLayer {
   readonly outputNormBias: Float32Array;
 }
 
-/** Scratch buffers for one sequence length, allocated once and reused. */
+/** Scratch buffers for one sequence length in the kernels' memory, allocated once and reused. */
 class BertRunState {
   readonly projected: Float32Array; // [n, d] q, k or v before the head split, then dense outputs
   readonly values: Float32Array; // [heads, n, headDim]
   readonly context: Float32Array; // [n, d]
   readonly attentionOutput: Float32Array; // [n, d]
   readonly inner: Float32Array; // [n, inner]
-  readonly row: Float32Array; // [n]
 
-  constructor(readonly n: number, config: ModelConfig) {
+  constructor(readonly n: number, config: ModelConfig, private readonly kernels: KernelBackend) {
     const d = config.dModel;
-    this.projected = new Float32Array(n * d);
-    this.values = new Float32Array(n * d);
-    this.context = new Float32Array(n * d);
-    this.attentionOutput = new Float32Array(n * d);
-    this.inner = new Float32Array(n * config.intermediateSize);
-    this.row = new Float32Array(n);
+    this.projected = kernels.allocate(n * d);
+    this.values = kernels.allocate(n * d);
+    this.context = kernels.allocate(n * d);
+    this.attentionOutput = kernels.allocate(n * d);
+    this.inner = kernels.allocate(n * config.intermediateSize);
+  }
+
+  free(): void {
+    for (const buffer of [this.projected, this.values, this.context, this.attentionOutput, this.inner]) this.kernels.free(buffer);
   }
 }
 
@@ -68,13 +68,14 @@ export class BertModel implements LanguageModel {
   private readonly layers: BertLayer[];
   private state: BertRunState | null = null;
 
-  constructor(readonly config: ModelConfig, checkpoint: Checkpoint) {
+  constructor(readonly config: ModelConfig, checkpoint: Checkpoint, readonly kernels: KernelBackend = new TypeScriptKernels()) {
     const { dModel: d, vocabSize, maxPositions, intermediateSize: inner, typeVocabSize } = config;
     // BertForMaskedLM and friends save "bert.embeddings..."; BertModel saves "embeddings...".
-    const weights = new WeightReader(checkpoint, ['bert.', ''], 'embeddings.word_embeddings.weight');
-    this.wordEmbeddings = weights.read('embeddings.word_embeddings.weight', [vocabSize, d]);
-    this.positionEmbeddings = weights.read('embeddings.position_embeddings.weight', [maxPositions, d]);
-    this.tokenTypeEmbedding = weights.read('embeddings.token_type_embeddings.weight', [typeVocabSize, d]).slice(0, d);
+    const weights = new WeightReader(checkpoint, ['bert.', ''], 'embeddings.word_embeddings.weight', kernels);
+    // Copies, so the checkpoint's bytes need not stay in memory.
+    this.wordEmbeddings = weights.readHost('embeddings.word_embeddings.weight', [vocabSize, d]).slice();
+    this.positionEmbeddings = weights.readHost('embeddings.position_embeddings.weight', [maxPositions, d]).slice();
+    this.tokenTypeEmbedding = weights.readHost('embeddings.token_type_embeddings.weight', [typeVocabSize, d]).slice(0, d);
     this.embeddingNormWeight = weights.read('embeddings.LayerNorm.weight', [d]);
     this.embeddingNormBias = weights.read('embeddings.LayerNorm.bias', [d]);
     this.layers = [];
@@ -105,17 +106,21 @@ export class BertModel implements LanguageModel {
     const { dModel: d, heads, headDim, layers, normEps: eps, intermediateSize: inner } = this.config;
     const n = ids.length;
     checkIds(ids, this.config.vocabSize, this.config.maxPositions);
-    if (this.state?.n !== n) this.state = new BertRunState(n, this.config);
+    if (this.state?.n !== n) {
+      this.state?.free();
+      this.state = new BertRunState(n, this.config, this.kernels);
+    }
     const state = this.state;
+    const kernels = this.kernels;
 
     // Hidden states [n, d]: word + token type 0 + position, then LayerNorm.
-    const x = new Float32Array(n * d);
+    const x = kernels.allocate(n * d);
     for (let token = 0; token < n; token++) {
       for (let i = 0; i < d; i++) {
         x[token * d + i] = this.wordEmbeddings[ids[token] * d + i] + this.tokenTypeEmbedding[i] + this.positionEmbeddings[token * d + i];
       }
     }
-    layerNorm(x, x, n, d, this.embeddingNormWeight, this.embeddingNormBias, eps);
+    kernels.layerNorm(x, x, n, d, this.embeddingNormWeight, this.embeddingNormBias, eps);
 
     const kept: KeptAttention = {
       layers, heads, kvHeads: heads, headDim, tokenCount: n,
@@ -126,29 +131,29 @@ export class BertModel implements LanguageModel {
     for (let layer = 0; layer < layers; layer++) {
       await betweenLayers(options, layer, layers);
       const weights = this.layers[layer];
-      const queries = new Float32Array(n * d); // [heads, n, headDim]
-      const keys = new Float32Array(n * d); // [heads, n, headDim]
-      matmulPacked(state.projected, x, n, weights.query, weights.queryBias);
+      const queries = kernels.allocate(n * d); // [heads, n, headDim]
+      const keys = kernels.allocate(n * d); // [heads, n, headDim]
+      kernels.matmul(state.projected, x, n, weights.query, weights.queryBias);
       splitHeads(queries, state.projected, n, d, 0, heads, headDim);
-      matmulPacked(state.projected, x, n, weights.key, weights.keyBias);
+      kernels.matmul(state.projected, x, n, weights.key, weights.keyBias);
       splitHeads(keys, state.projected, n, d, 0, heads, headDim);
-      matmulPacked(state.projected, x, n, weights.value, weights.valueBias);
+      kernels.matmul(state.projected, x, n, weights.value, weights.valueBias);
       splitHeads(state.values, state.projected, n, d, 0, heads, headDim);
       kept.queries.push(queries);
       kept.keys.push(keys);
-      attend(state.context, kept, layer, state.values, state.row);
+      kernels.attend(state.context, kept, layer, state.values);
 
       // BertSelfOutput: LayerNorm(dense(context) + input).
-      matmulPacked(state.attentionOutput, state.context, n, weights.attentionOutput, weights.attentionOutputBias);
-      addInPlace(state.attentionOutput, x, n * d);
-      layerNorm(state.attentionOutput, state.attentionOutput, n, d, weights.attentionNormWeight, weights.attentionNormBias, eps);
+      kernels.matmul(state.attentionOutput, state.context, n, weights.attentionOutput, weights.attentionOutputBias);
+      kernels.addInPlace(state.attentionOutput, x, n * d);
+      kernels.layerNorm(state.attentionOutput, state.attentionOutput, n, d, weights.attentionNormWeight, weights.attentionNormBias, eps);
 
       // BertIntermediate then BertOutput: LayerNorm(dense(act(dense(h))) + h).
-      matmulPacked(state.inner, state.attentionOutput, n, weights.intermediate, weights.intermediateBias);
+      kernels.matmul(state.inner, state.attentionOutput, n, weights.intermediate, weights.intermediateBias);
       this.activate(state.inner, n * inner);
-      matmulPacked(x, state.inner, n, weights.output, weights.outputBias);
-      addInPlace(x, state.attentionOutput, n * d);
-      layerNorm(x, x, n, d, weights.outputNormWeight, weights.outputNormBias, eps);
+      kernels.matmul(x, state.inner, n, weights.output, weights.outputBias);
+      kernels.addInPlace(x, state.attentionOutput, n * d);
+      kernels.layerNorm(x, x, n, d, weights.outputNormWeight, weights.outputNormBias, eps);
     }
     options.onProgress?.('Done', 1);
     return { attention: kept, hidden: x, lastLogits: null };
@@ -161,11 +166,9 @@ export class BertModel implements LanguageModel {
   private activate(x: Float32Array, count: number): void {
     switch (this.config.activation) {
       case 'gelu':
-        return geluErf(x, x, count);
       case 'gelu_new':
-        return geluTanh(x, x, count);
       case 'relu':
-        return relu(x, x, count);
+        return this.kernels.activate(x, count, this.config.activation);
       case 'silu':
         throw new ConfigError('config.json: hidden_act "silu" is not supported for bert.');
     }

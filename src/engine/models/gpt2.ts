@@ -8,12 +8,10 @@ import type { KeptAttention } from '../attention';
 import type { Checkpoint } from '../checkpoint';
 import type { ModelConfig } from '../config';
 import { ConfigError } from '../errors';
-import { geluErf, geluTanh, relu } from '../kernels/activation';
-import { addInPlace } from '../kernels/elementwise';
-import { matmulPacked, packWeights, type PackedMatrix } from '../kernels/matmul';
-import { layerNorm } from '../kernels/norm';
+import { TypeScriptKernels, type KernelBackend } from '../kernels/backend';
+import type { PackedMatrix } from '../kernels/matmul';
 import {
-  attend, betweenLayers, checkIds, splitHeads, WeightReader,
+  betweenLayers, checkIds, logitsOfPosition, splitHeads, WeightReader,
   type ForwardOptions, type ForwardResult, type LanguageModel,
 } from './model';
 
@@ -32,7 +30,7 @@ interface Gpt2Layer {
   readonly downBias: Float32Array; // [d]
 }
 
-/** Scratch buffers for one sequence length, allocated once and reused. */
+/** Scratch buffers for one sequence length in the kernels' memory, allocated once and reused. */
 class Gpt2RunState {
   readonly normed: Float32Array; // [n, d]
   readonly qkv: Float32Array; // [n, 3d]
@@ -40,39 +38,40 @@ class Gpt2RunState {
   readonly context: Float32Array; // [n, d]
   readonly projected: Float32Array; // [n, d]
   readonly inner: Float32Array; // [n, intermediateSize]
-  readonly row: Float32Array; // [n] one attention row
 
-  constructor(readonly n: number, config: ModelConfig) {
+  constructor(readonly n: number, config: ModelConfig, private readonly kernels: KernelBackend) {
     const d = config.dModel;
-    this.normed = new Float32Array(n * d);
-    this.qkv = new Float32Array(n * 3 * d);
-    this.values = new Float32Array(n * d);
-    this.context = new Float32Array(n * d);
-    this.projected = new Float32Array(n * d);
-    this.inner = new Float32Array(n * config.intermediateSize);
-    this.row = new Float32Array(n);
+    this.normed = kernels.allocate(n * d);
+    this.qkv = kernels.allocate(n * 3 * d);
+    this.values = kernels.allocate(n * d);
+    this.context = kernels.allocate(n * d);
+    this.projected = kernels.allocate(n * d);
+    this.inner = kernels.allocate(n * config.intermediateSize);
+  }
+
+  free(): void {
+    for (const buffer of [this.normed, this.qkv, this.values, this.context, this.projected, this.inner]) this.kernels.free(buffer);
   }
 }
 
 export class Gpt2Model implements LanguageModel {
   readonly causal = true;
-  private readonly tokenEmbeddings: Float32Array; // wte: [vocab, d]
   private readonly positionEmbeddings: Float32Array; // wpe: [maxPositions, d]
   private readonly layers: Gpt2Layer[];
   private readonly finalNormWeight: Float32Array;
   private readonly finalNormBias: Float32Array;
   private readonly outputHead: PackedMatrix; // wte as [d, vocab]
+  private readonly logits: Float32Array; // [vocab] scratch of logitsAt
   private state: Gpt2RunState | null = null;
 
-  constructor(readonly config: ModelConfig, checkpoint: Checkpoint) {
+  constructor(readonly config: ModelConfig, checkpoint: Checkpoint, readonly kernels: KernelBackend = new TypeScriptKernels()) {
     const { dModel: d, vocabSize, maxPositions, intermediateSize: inner } = config;
     if (!config.tieWordEmbeddings) {
       throw new ConfigError('config.json: tie_word_embeddings = false is not supported for gpt2; GPT-2 ties its output head to wte.');
     }
     // GPT2LMHeadModel saves "transformer.h.0...", GPT2Model and the published gpt2 checkpoint "h.0...".
-    const weights = new WeightReader(checkpoint, ['transformer.', ''], 'wte.weight');
-    this.tokenEmbeddings = weights.read('wte.weight', [vocabSize, d]);
-    this.positionEmbeddings = weights.read('wpe.weight', [maxPositions, d]);
+    const weights = new WeightReader(checkpoint, ['transformer.', ''], 'wte.weight', kernels);
+    this.positionEmbeddings = weights.readHost('wpe.weight', [maxPositions, d]).slice();
     this.layers = [];
     for (let layer = 0; layer < config.layers; layer++) {
       const p = `h.${layer}.`;
@@ -93,22 +92,29 @@ export class Gpt2Model implements LanguageModel {
     }
     this.finalNormWeight = weights.read('ln_f.weight', [d]);
     this.finalNormBias = weights.read('ln_f.bias', [d]);
-    this.outputHead = packWeights(this.tokenEmbeddings, d, vocabSize, 'outIn');
+    // The packed output head is the only copy of wte, and token embeddings are read back out of
+    // it. The checkpoint's bytes need not stay in memory.
+    this.outputHead = kernels.pack(weights.readHost('wte.weight', [vocabSize, d]), d, vocabSize, 'outIn');
+    this.logits = kernels.allocate(vocabSize);
   }
 
   async forward(ids: Int32Array, options: ForwardOptions = {}): Promise<ForwardResult> {
     const { dModel: d, heads, headDim, layers, normEps: eps, intermediateSize: inner } = this.config;
     const n = ids.length;
     checkIds(ids, this.config.vocabSize, this.config.maxPositions);
-    if (this.state?.n !== n) this.state = new Gpt2RunState(n, this.config);
+    if (this.state?.n !== n) {
+      this.state?.free();
+      this.state = new Gpt2RunState(n, this.config, this.kernels);
+    }
     const state = this.state;
+    const kernels = this.kernels;
 
     // Residual stream [n, d]: token embedding + position embedding (positions 0..n-1).
-    const x = new Float32Array(n * d);
+    const x = kernels.allocate(n * d);
     for (let token = 0; token < n; token++) {
-      for (let i = 0; i < d; i++) {
-        x[token * d + i] = this.tokenEmbeddings[ids[token] * d + i] + this.positionEmbeddings[token * d + i];
-      }
+      const row = x.subarray(token * d, (token + 1) * d);
+      kernels.unpackColumn(row, this.outputHead, ids[token]);
+      for (let i = 0; i < d; i++) row[i] += this.positionEmbeddings[token * d + i];
     }
 
     const kept: KeptAttention = {
@@ -120,46 +126,41 @@ export class Gpt2Model implements LanguageModel {
     for (let layer = 0; layer < layers; layer++) {
       await betweenLayers(options, layer, layers);
       const weights = this.layers[layer];
-      layerNorm(state.normed, x, n, d, weights.norm1Weight, weights.norm1Bias, eps);
-      matmulPacked(state.qkv, state.normed, n, weights.attention, weights.attentionBias);
-      const queries = new Float32Array(n * d); // [heads, n, headDim]
-      const keys = new Float32Array(n * d); // [heads, n, headDim]
+      kernels.layerNorm(state.normed, x, n, d, weights.norm1Weight, weights.norm1Bias, eps);
+      kernels.matmul(state.qkv, state.normed, n, weights.attention, weights.attentionBias);
+      const queries = kernels.allocate(n * d); // [heads, n, headDim]
+      const keys = kernels.allocate(n * d); // [heads, n, headDim]
       splitHeads(queries, state.qkv, n, 3 * d, 0, heads, headDim);
       splitHeads(keys, state.qkv, n, 3 * d, d, heads, headDim);
       splitHeads(state.values, state.qkv, n, 3 * d, 2 * d, heads, headDim);
       kept.queries.push(queries);
       kept.keys.push(keys);
-      attend(state.context, kept, layer, state.values, state.row);
-      matmulPacked(state.projected, state.context, n, weights.projection, weights.projectionBias);
-      addInPlace(x, state.projected, n * d);
+      kernels.attend(state.context, kept, layer, state.values);
+      kernels.matmul(state.projected, state.context, n, weights.projection, weights.projectionBias);
+      kernels.addInPlace(x, state.projected, n * d);
 
-      layerNorm(state.normed, x, n, d, weights.norm2Weight, weights.norm2Bias, eps);
-      matmulPacked(state.inner, state.normed, n, weights.up, weights.upBias);
+      kernels.layerNorm(state.normed, x, n, d, weights.norm2Weight, weights.norm2Bias, eps);
+      kernels.matmul(state.inner, state.normed, n, weights.up, weights.upBias);
       this.activate(state.inner, n * inner);
-      matmulPacked(state.projected, state.inner, n, weights.down, weights.downBias);
-      addInPlace(x, state.projected, n * d);
+      kernels.matmul(state.projected, state.inner, n, weights.down, weights.downBias);
+      kernels.addInPlace(x, state.projected, n * d);
     }
-    layerNorm(x, x, n, d, this.finalNormWeight, this.finalNormBias, eps);
+    kernels.layerNorm(x, x, n, d, this.finalNormWeight, this.finalNormBias, eps);
     const lastLogits = this.logitsAt(x, n - 1);
     options.onProgress?.('Done', 1);
     return { attention: kept, hidden: x, lastLogits };
   }
 
   logitsAt(hidden: Float32Array, position: number): Float32Array {
-    const d = this.config.dModel;
-    const logits = new Float32Array(this.config.vocabSize);
-    matmulPacked(logits, hidden.subarray(position * d, (position + 1) * d), 1, this.outputHead, null);
-    return logits;
+    return logitsOfPosition(this.kernels, this.logits, hidden, position, this.config.dModel, this.outputHead);
   }
 
   private activate(x: Float32Array, count: number): void {
     switch (this.config.activation) {
       case 'gelu_new':
-        return geluTanh(x, x, count);
       case 'gelu':
-        return geluErf(x, x, count);
       case 'relu':
-        return relu(x, x, count);
+        return this.kernels.activate(x, count, this.config.activation);
       case 'silu':
         throw new ConfigError('config.json: activation_function "silu" is not supported for gpt2.');
     }

@@ -9,13 +9,11 @@
 import type { KeptAttention } from '../attention';
 import type { Checkpoint } from '../checkpoint';
 import type { ModelConfig } from '../config';
-import { silu } from '../kernels/activation';
-import { addInPlace, multiplyInPlace } from '../kernels/elementwise';
-import { matmulPacked, packWeights, type PackedMatrix } from '../kernels/matmul';
-import { rmsNorm } from '../kernels/norm';
-import { applyRope, ropeInverseFrequencies, ropeTables, type RopeTables } from '../kernels/rope';
+import { TypeScriptKernels, type KernelBackend } from '../kernels/backend';
+import type { PackedMatrix } from '../kernels/matmul';
+import { ropeInverseFrequencies, ropeTables, type RopeTables } from '../kernels/rope';
 import {
-  attend, betweenLayers, checkIds, splitHeads, WeightReader,
+  betweenLayers, checkIds, logitsOfPosition, splitHeads, WeightReader,
   type ForwardOptions, type ForwardResult, type LanguageModel,
 } from './model';
 
@@ -38,7 +36,7 @@ interface LlamaLayer {
   readonly downBias: Float32Array | null;
 }
 
-/** Scratch buffers for one sequence length, allocated once and reused. */
+/** Scratch buffers for one sequence length in the kernels' memory, allocated once and reused. */
 class LlamaRunState {
   readonly normed: Float32Array; // [n, d]
   readonly projectedQueries: Float32Array; // [n, heads * headDim]
@@ -49,40 +47,50 @@ class LlamaRunState {
   readonly projected: Float32Array; // [n, d]
   readonly gate: Float32Array; // [n, inner]
   readonly up: Float32Array; // [n, inner]
-  readonly row: Float32Array; // [n] one attention row
   readonly rope: RopeTables; // [n, headDim / 2] cos and sin
 
-  constructor(readonly n: number, config: ModelConfig, inverseFrequencies: Float32Array) {
+  constructor(readonly n: number, config: ModelConfig, inverseFrequencies: Float32Array, private readonly kernels: KernelBackend) {
     const { dModel: d, heads, kvHeads, headDim, intermediateSize: inner } = config;
-    this.normed = new Float32Array(n * d);
-    this.projectedQueries = new Float32Array(n * heads * headDim);
-    this.projectedKeys = new Float32Array(n * kvHeads * headDim);
-    this.projectedValues = new Float32Array(n * kvHeads * headDim);
-    this.values = new Float32Array(kvHeads * n * headDim);
-    this.context = new Float32Array(n * heads * headDim);
-    this.projected = new Float32Array(n * d);
-    this.gate = new Float32Array(n * inner);
-    this.up = new Float32Array(n * inner);
-    this.row = new Float32Array(n);
-    this.rope = ropeTables(inverseFrequencies, n);
+    this.normed = kernels.allocate(n * d);
+    this.projectedQueries = kernels.allocate(n * heads * headDim);
+    this.projectedKeys = kernels.allocate(n * kvHeads * headDim);
+    this.projectedValues = kernels.allocate(n * kvHeads * headDim);
+    this.values = kernels.allocate(kvHeads * n * headDim);
+    this.context = kernels.allocate(n * heads * headDim);
+    this.projected = kernels.allocate(n * d);
+    this.gate = kernels.allocate(n * inner);
+    this.up = kernels.allocate(n * inner);
+    const tables = ropeTables(inverseFrequencies, n);
+    this.rope = { ...tables, cos: kernels.adopt(tables.cos), sin: kernels.adopt(tables.sin) };
+  }
+
+  free(): void {
+    const buffers = [
+      this.normed, this.projectedQueries, this.projectedKeys, this.projectedValues, this.values, this.context,
+      this.projected, this.gate, this.up, this.rope.cos, this.rope.sin,
+    ];
+    for (const buffer of buffers) this.kernels.free(buffer);
   }
 }
 
 export class LlamaModel implements LanguageModel {
   readonly causal = true;
-  private readonly tokenEmbeddings: Float32Array; // embed_tokens: [vocab, d]
+  /** embed_tokens [vocab, d], or null when tied: rows are then read out of the packed output head. */
+  private readonly tokenEmbeddings: Float32Array | null;
   private readonly layers: LlamaLayer[];
   private readonly finalNorm: Float32Array; // [d]
   private readonly outputHead: PackedMatrix; // lm_head (or embed_tokens when tied) as [d, vocab]
   private readonly inverseFrequencies: Float32Array; // [headDim / 2]
+  private readonly logits: Float32Array; // [vocab] scratch of logitsAt
   private state: LlamaRunState | null = null;
 
-  constructor(readonly config: ModelConfig, checkpoint: Checkpoint) {
+  constructor(readonly config: ModelConfig, checkpoint: Checkpoint, readonly kernels: KernelBackend = new TypeScriptKernels()) {
     const { dModel: d, vocabSize, heads, kvHeads, headDim, intermediateSize: inner } = config;
     // *ForCausalLM checkpoints prefix the decoder with "model."; a bare *Model checkpoint has none.
-    const weights = new WeightReader(checkpoint, ['model.', ''], 'embed_tokens.weight');
+    const weights = new WeightReader(checkpoint, ['model.', ''], 'embed_tokens.weight', kernels);
     const optional = (name: string, size: number, present: boolean) => (present ? weights.read(name, [size]) : null);
-    this.tokenEmbeddings = weights.read('embed_tokens.weight', [vocabSize, d]);
+    // A copy, so the checkpoint's bytes need not stay in memory.
+    this.tokenEmbeddings = config.tieWordEmbeddings ? null : weights.readHost('embed_tokens.weight', [vocabSize, d]).slice();
     this.layers = [];
     for (let layer = 0; layer < config.layers; layer++) {
       const p = `layers.${layer}.`;
@@ -109,7 +117,8 @@ export class LlamaModel implements LanguageModel {
     this.finalNorm = weights.read('norm.weight', [d]);
     this.outputHead = config.tieWordEmbeddings
       ? weights.packedLinear('embed_tokens.weight', d, vocabSize)
-      : packLinearUnprefixed(weights, 'lm_head.weight', d, vocabSize);
+      : packLinearUnprefixed(weights, kernels, 'lm_head.weight', d, vocabSize);
+    this.logits = kernels.allocate(vocabSize);
     this.inverseFrequencies = ropeInverseFrequencies(headDim, config.ropeTheta, config.ropeScaling);
   }
 
@@ -117,12 +126,17 @@ export class LlamaModel implements LanguageModel {
     const { dModel: d, heads, kvHeads, headDim, layers, normEps: eps, intermediateSize: inner } = this.config;
     const n = ids.length;
     checkIds(ids, this.config.vocabSize, this.config.maxPositions);
-    if (this.state?.n !== n) this.state = new LlamaRunState(n, this.config, this.inverseFrequencies);
+    if (this.state?.n !== n) {
+      this.state?.free();
+      this.state = new LlamaRunState(n, this.config, this.inverseFrequencies, this.kernels);
+    }
     const state = this.state;
+    const kernels = this.kernels;
 
-    const x = new Float32Array(n * d); // residual stream [n, d]
+    const x = kernels.allocate(n * d); // residual stream [n, d]
     for (let token = 0; token < n; token++) {
-      x.set(this.tokenEmbeddings.subarray(ids[token] * d, (ids[token] + 1) * d), token * d);
+      if (this.tokenEmbeddings === null) kernels.unpackColumn(x.subarray(token * d, (token + 1) * d), this.outputHead, ids[token]);
+      else x.set(this.tokenEmbeddings.subarray(ids[token] * d, (ids[token] + 1) * d), token * d);
     }
 
     const kept: KeptAttention = {
@@ -138,47 +152,46 @@ export class LlamaModel implements LanguageModel {
     for (let layer = 0; layer < layers; layer++) {
       await betweenLayers(options, layer, layers);
       const weights = this.layers[layer];
-      rmsNorm(state.normed, x, n, d, weights.inputNorm, eps);
-      matmulPacked(state.projectedQueries, state.normed, n, weights.query, weights.queryBias);
-      matmulPacked(state.projectedKeys, state.normed, n, weights.key, weights.keyBias);
-      matmulPacked(state.projectedValues, state.normed, n, weights.value, weights.valueBias);
-      const queries = new Float32Array(heads * n * headDim); // [heads, n, headDim]
-      const keys = new Float32Array(kvHeads * n * headDim); // [kvHeads, n, headDim]
+      kernels.rmsNorm(state.normed, x, n, d, weights.inputNorm, eps);
+      kernels.matmul(state.projectedQueries, state.normed, n, weights.query, weights.queryBias);
+      kernels.matmul(state.projectedKeys, state.normed, n, weights.key, weights.keyBias);
+      kernels.matmul(state.projectedValues, state.normed, n, weights.value, weights.valueBias);
+      const queries = kernels.allocate(heads * n * headDim); // [heads, n, headDim]
+      const keys = kernels.allocate(kvHeads * n * headDim); // [kvHeads, n, headDim]
       splitHeads(queries, state.projectedQueries, n, heads * headDim, 0, heads, headDim);
       splitHeads(keys, state.projectedKeys, n, kvHeads * headDim, 0, kvHeads, headDim);
       splitHeads(state.values, state.projectedValues, n, kvHeads * headDim, 0, kvHeads, headDim);
-      applyRope(queries, heads, n, headDim, state.rope);
-      applyRope(keys, kvHeads, n, headDim, state.rope);
+      kernels.rope(queries, heads, n, headDim, state.rope);
+      kernels.rope(keys, kvHeads, n, headDim, state.rope);
       kept.queries.push(queries);
       kept.keys.push(keys);
-      attend(state.context, kept, layer, state.values, state.row);
-      matmulPacked(state.projected, state.context, n, weights.output, weights.outputBias);
-      addInPlace(x, state.projected, n * d);
+      kernels.attend(state.context, kept, layer, state.values);
+      kernels.matmul(state.projected, state.context, n, weights.output, weights.outputBias);
+      kernels.addInPlace(x, state.projected, n * d);
 
-      rmsNorm(state.normed, x, n, d, weights.postAttentionNorm, eps);
-      matmulPacked(state.gate, state.normed, n, weights.gate, weights.gateBias);
-      matmulPacked(state.up, state.normed, n, weights.up, weights.upBias);
-      silu(state.gate, state.gate, n * inner);
-      multiplyInPlace(state.gate, state.up, n * inner);
-      matmulPacked(state.projected, state.gate, n, weights.down, weights.downBias);
-      addInPlace(x, state.projected, n * d);
+      kernels.rmsNorm(state.normed, x, n, d, weights.postAttentionNorm, eps);
+      kernels.matmul(state.gate, state.normed, n, weights.gate, weights.gateBias);
+      kernels.matmul(state.up, state.normed, n, weights.up, weights.upBias);
+      kernels.activate(state.gate, n * inner, 'silu');
+      kernels.multiplyInPlace(state.gate, state.up, n * inner);
+      kernels.matmul(state.projected, state.gate, n, weights.down, weights.downBias);
+      kernels.addInPlace(x, state.projected, n * d);
     }
-    rmsNorm(x, x, n, d, this.finalNorm, eps);
+    kernels.rmsNorm(x, x, n, d, this.finalNorm, eps);
     const lastLogits = this.logitsAt(x, n - 1);
     options.onProgress?.('Done', 1);
     return { attention: kept, hidden: x, lastLogits };
   }
 
   logitsAt(hidden: Float32Array, position: number): Float32Array {
-    const d = this.config.dModel;
-    const logits = new Float32Array(this.config.vocabSize);
-    matmulPacked(logits, hidden.subarray(position * d, (position + 1) * d), 1, this.outputHead, null);
-    return logits;
+    return logitsOfPosition(this.kernels, this.logits, hidden, position, this.config.dModel, this.outputHead);
   }
 }
 
-function packLinearUnprefixed(weights: WeightReader, name: string, inFeatures: number, outFeatures: number): PackedMatrix {
+function packLinearUnprefixed(
+  weights: WeightReader, kernels: KernelBackend, name: string, inFeatures: number, outFeatures: number,
+): PackedMatrix {
   // lm_head sits beside "model.", not under it, so it is read without the prefix.
   const data = weights.readUnprefixed(name, [outFeatures, inFeatures]);
-  return packWeights(data, inFeatures, outFeatures, 'outIn');
+  return kernels.pack(data, inFeatures, outFeatures, 'outIn');
 }

@@ -7,7 +7,8 @@ import { attentionRow, type KeptAttention, type MaskRule } from '../attention';
 import type { Checkpoint } from '../checkpoint';
 import type { ModelConfig } from '../config';
 import { CancelledError, MissingTensorError } from '../errors';
-import { packWeights, type PackedMatrix } from '../kernels/matmul';
+import type { KernelBackend } from '../kernels/backend';
+import type { PackedMatrix } from '../kernels/matmul';
 
 export interface ForwardOptions {
   /** Called before each layer and at the end; `fraction` runs from 0 to 1. */
@@ -26,6 +27,8 @@ export interface ForwardResult {
 
 export interface LanguageModel {
   readonly config: ModelConfig;
+  /** The kernels and memory the model runs on; its weights and results live in that memory. */
+  readonly kernels: KernelBackend;
   /** True for decoder models, whose logits predict the next token. */
   readonly causal: boolean;
   forward(ids: Int32Array, options?: ForwardOptions): Promise<ForwardResult>;
@@ -41,7 +44,10 @@ export class WeightReader {
    * Picks the first prefix under which `probe` exists, e.g. "transformer." or ""
    * for GPT-2 checkpoints saved from GPT2LMHeadModel or GPT2Model.
    */
-  constructor(private readonly checkpoint: Checkpoint, prefixes: readonly string[], probe: string) {
+  constructor(
+    private readonly checkpoint: Checkpoint, prefixes: readonly string[], probe: string,
+    private readonly kernels: KernelBackend,
+  ) {
     const found = prefixes.find((prefix) => checkpoint.has(prefix + probe));
     if (found === undefined) {
       const tried = prefixes.map((prefix) => `"${prefix}${probe}"`).join(' or ');
@@ -54,25 +60,51 @@ export class WeightReader {
     return this.checkpoint.has(this.prefix + name);
   }
 
-  /** Returns the tensor's float32 data; throws MissingTensorError, or SafetensorsError on a shape mismatch. */
+  /**
+   * Returns the tensor's float32 data in the kernels' memory; throws MissingTensorError, or
+   * SafetensorsError on a shape mismatch.
+   */
   read(name: string, shape: readonly number[]): Float32Array {
+    return this.kernels.adopt(this.readHost(name, shape));
+  }
+
+  /** Returns the tensor's float32 data outside the kernels' memory, for tables read only by TypeScript (embeddings). */
+  readHost(name: string, shape: readonly number[]): Float32Array {
     return this.checkpoint.tensor(this.prefix + name, shape).data;
   }
 
-  /** Reads a name outside the prefix, such as "lm_head.weight". */
+  /** Reads a name outside the prefix, such as "lm_head.weight", outside the kernels' memory. */
   readUnprefixed(name: string, shape: readonly number[]): Float32Array {
     return this.checkpoint.tensor(name, shape).data;
   }
 
   /** Reads a [in, out] Conv1D weight (GPT-2) and packs it for matmulPacked. */
   packedConv1d(name: string, inFeatures: number, outFeatures: number): PackedMatrix {
-    return packWeights(this.read(name, [inFeatures, outFeatures]), inFeatures, outFeatures, 'inOut');
+    return this.kernels.pack(this.readHost(name, [inFeatures, outFeatures]), inFeatures, outFeatures, 'inOut');
   }
 
   /** Reads a [out, in] nn.Linear weight and packs it for matmulPacked. */
   packedLinear(name: string, inFeatures: number, outFeatures: number): PackedMatrix {
-    return packWeights(this.read(name, [outFeatures, inFeatures]), inFeatures, outFeatures, 'outIn');
+    return this.kernels.pack(this.readHost(name, [outFeatures, inFeatures]), inFeatures, outFeatures, 'outIn');
   }
+}
+
+/** Returns a forward result's kept queries and keys and its hidden states to the kernels' memory. */
+export function releaseForwardResult(kernels: KernelBackend, result: ForwardResult): void {
+  for (const queries of result.attention.queries) kernels.free(queries);
+  for (const keys of result.attention.keys) kernels.free(keys);
+  kernels.free(result.hidden);
+}
+
+/**
+ * Logits [vocabSize] of one position: `scratch` ([vocabSize], in the kernels' memory) receives the
+ * product and a plain copy is returned, so the caller may keep it.
+ */
+export function logitsOfPosition(
+  kernels: KernelBackend, scratch: Float32Array, hidden: Float32Array, position: number, dModel: number, head: PackedMatrix,
+): Float32Array {
+  kernels.matmul(scratch, hidden.subarray(position * dModel, (position + 1) * dModel), 1, head, null);
+  return scratch.slice();
 }
 
 /**

@@ -4,7 +4,9 @@ import { MessageChannel } from 'node:worker_threads';
 
 import type { ModelFolder } from '../../../src/engine/checkpoint';
 import { CancelledError, InputError } from '../../../src/engine/errors';
-import type { AnalysisSummary, ModelInfo, PatternBlock, PatternSelection, Prediction, ThumbnailBlock } from '../../../src/protocol';
+import type {
+  AnalysisSummary, HeadMetricsTable, ModelInfo, PatternBlock, PatternSelection, Prediction, ThumbnailBlock,
+} from '../../../src/protocol';
 import { EngineClient, WorkerRequestError, WorkerStoppedError } from '../../../src/worker/client';
 import { nodePort } from '../../../src/worker/port';
 import { serveEngine, type ServedEngine } from '../../../src/worker/serve';
@@ -87,6 +89,10 @@ class ScriptedEngine implements ServedEngine {
 
   releaseAnalysis(analysisId: number): void {
     this.released.push(analysisId);
+  }
+
+  async metrics(): Promise<HeadMetricsTable> {
+    throw new InputError('ScriptedEngine computes no head metrics; test/unit/worker/metrics-request.test.ts covers them.');
   }
 }
 
