@@ -82,6 +82,36 @@ export interface PatternBlock {
   readonly data: Float32Array;
 }
 
+/** Which way `indices` pick from a pattern: query rows or key columns. */
+export type PatternAxis = 'row' | 'column';
+
+/**
+ * Some rows or columns of one pattern: data is [indices.length, n]. Row i is
+ * what query i pays to each key; column j is what each query pays to key j.
+ */
+export interface PatternRows {
+  readonly selection: PatternSelection;
+  readonly axis: PatternAxis;
+  readonly indices: number[];
+  readonly tokenCount: number;
+  readonly data: Float32Array;
+}
+
+/**
+ * One pattern pooled to size x size cells, size = min(requested, n). Cell
+ * (r, c) covers queries floor(r n / size) up to floor((r + 1) n / size) and
+ * keys split the same way. When size === n it is the pattern itself.
+ */
+export interface PooledPattern {
+  readonly selection: PatternSelection;
+  readonly tokenCount: number;
+  readonly size: number;
+  /** [size, size] the largest weight in each cell's block. */
+  readonly data: Float32Array;
+  /** [size, size] 1 where the mask hides every entry of the block, else 0. */
+  readonly masked: Uint8Array;
+}
+
 /** Every head's pattern averaged down to size x size: data is [layers, heads, size, size]. */
 export interface ThumbnailBlock {
   readonly layers: number;
@@ -207,6 +237,25 @@ export interface PatternsRequest {
   readonly selections: PatternSelection[];
 }
 
+/** Rows or columns of one pattern, so a view that shows one token's attention need not fetch n x n. */
+export interface RowsRequest {
+  readonly kind: 'rows';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly selection: PatternSelection;
+  readonly indices: number[];
+  readonly axis: PatternAxis;
+}
+
+/** One pattern max-pooled to at most size x size cells, for a heatmap of a long text. */
+export interface HeatmapRequest {
+  readonly kind: 'heatmap';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly selection: PatternSelection;
+  readonly size: number;
+}
+
 export interface ThumbnailsRequest {
   readonly kind: 'thumbnails';
   readonly requestId: number;
@@ -247,6 +296,8 @@ export type WorkerRequest =
   | LoadModelRequest
   | AnalyzeRequest
   | PatternsRequest
+  | RowsRequest
+  | HeatmapRequest
   | ThumbnailsRequest
   | PredictionsRequest
   | ReleaseAnalysisRequest
@@ -263,6 +314,8 @@ export interface WorkerResults {
   loadModel: ModelInfo;
   analyze: AnalysisSummary;
   patterns: PatternBlock;
+  rows: PatternRows;
+  heatmap: PooledPattern;
   thumbnails: ThumbnailBlock;
   predictions: Prediction[];
   releaseAnalysis: null;
@@ -403,6 +456,23 @@ export interface WebviewPatternsRequest {
   readonly selections: PatternSelection[];
 }
 
+export interface WebviewRowsRequest {
+  readonly kind: 'rows';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly selection: PatternSelection;
+  readonly indices: number[];
+  readonly axis: PatternAxis;
+}
+
+export interface WebviewHeatmapRequest {
+  readonly kind: 'heatmap';
+  readonly requestId: number;
+  readonly analysisId: number;
+  readonly selection: PatternSelection;
+  readonly size: number;
+}
+
 export interface WebviewThumbnailsRequest {
   readonly kind: 'thumbnails';
   readonly requestId: number;
@@ -418,7 +488,13 @@ export interface WebviewPredictionsRequest {
   readonly count: number;
 }
 
-export type WebviewRequest = WebviewPatternsRequest | WebviewThumbnailsRequest | WebviewPredictionsRequest | HeadsWebviewRequest;
+export type WebviewRequest =
+  | WebviewPatternsRequest
+  | WebviewRowsRequest
+  | WebviewHeatmapRequest
+  | WebviewThumbnailsRequest
+  | WebviewPredictionsRequest
+  | HeadsWebviewRequest;
 
 /** Webview -> host: every head's metrics; the host adds the label thresholds from the settings. */
 export interface WebviewMetricsRequest {
@@ -491,6 +567,8 @@ export interface ShowViewMessage {
 
 export interface WebviewResults extends HeadsWebviewResults {
   patterns: PatternBlock;
+  rows: PatternRows;
+  heatmap: PooledPattern;
   thumbnails: ThumbnailBlock;
   predictions: Prediction[];
 }

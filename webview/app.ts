@@ -4,6 +4,7 @@ import type {
   BusyMessage,
   FocusMessage,
   PatternSelection,
+  PooledPattern,
   Prediction,
   StaleMessage,
   StateMessage,
@@ -16,16 +17,23 @@ import { HeatmapView, type HeatmapCell } from './heatmapView';
 import { isMasked, type AttentionMask } from './heatmapRaster';
 import type { HostConnection } from './host';
 import type { PageLayout } from './layout';
-import { PatternCache, patternKey } from './patternCache';
+import { FULL_PATTERN_MAX_TOKENS, PatternCache, patternKey } from './patternCache';
 import { Pickers } from './pickers';
 import { PredictionsView } from './predictionsView';
 import { RequestFailedError } from './requests';
 import { fingerprintTokens, restorePinnedToken, restoreSelection, type SavedState } from './savedState';
+import { SliceLoader, type SliceQuery } from './sliceLoader';
 import { observeTheme, readTheme, type Theme } from './theme';
 import { TokenView } from './tokenView';
 
-/** Bytes of patterns kept for switching back to a head: four 2,048-token patterns. */
+/** Maximum cells per side of a pooled heatmap; a plot with more device pixels repeats cells. */
+export const MAX_HEATMAP_CELLS = 1024;
+/** Bytes of whole patterns kept for switching back to a head: sixteen 1,024-token patterns. */
 const PATTERN_CACHE_BYTES = 64 * 1024 * 1024;
+/** Bytes of pooled heatmaps kept, each at most 1,024^2 x 5 bytes (values and mask flags). */
+const HEATMAP_CACHE_BYTES = 32 * 1024 * 1024;
+/** Rows and columns kept for token shading above FULL_PATTERN_MAX_TOKENS: 4 MiB at 8,192 tokens. */
+const SLICE_CACHE_ENTRIES = 128;
 /** Predictions shown for the focused token. */
 const PREDICTION_COUNT = 5;
 /** Wait after the focus stops moving before asking for predictions, in milliseconds. */
@@ -54,6 +62,8 @@ export class App {
   private readonly heatmap: HeatmapView;
   private readonly predictions = new PredictionsView();
   private readonly patterns = new PatternCache(PATTERN_CACHE_BYTES);
+  private readonly heatmaps = new PatternCache<PooledPattern>(HEATMAP_CACHE_BYTES, (pooled) => pooled.data.byteLength + pooled.masked.byteLength);
+  private readonly slices: SliceLoader;
   private readonly predictionCache = new Map<number, Prediction[]>();
 
   private theme: Theme = readTheme();
@@ -64,7 +74,12 @@ export class App {
   private pinned: number | null = null;
   /** Token under the mouse, under the keyboard focus, or at the editor's cursor. */
   private transient: number | null = null;
+  /** The whole pattern shown, at most FULL_PATTERN_MAX_TOKENS tokens. */
   private pattern: Float32Array | null = null;
+  /** The pooled pattern shown above FULL_PATTERN_MAX_TOKENS tokens. */
+  private pooled: PooledPattern | null = null;
+  /** Cache key of the pooled pattern being requested, so a resize does not request it twice. */
+  private pooledRequest = '';
   private stale = false;
   private saved: SavedState;
   private tokenFingerprint: number | null = null;
@@ -93,7 +108,24 @@ export class App {
       keyboardFocus: (index) => this.onKeyboardFocus(index),
       escape: () => this.setPinned(null),
     });
-    this.heatmap = new HeatmapView((cell) => this.onHeatmapHover(cell));
+    this.heatmap = new HeatmapView(
+      (cell) => this.onHeatmapHover(cell),
+      (pixels) => this.onHeatmapPlotSize(pixels),
+    );
+    this.slices = new SliceLoader(
+      {
+        fetch: (query) => this.fetchSlice(query),
+        loaded: (query) => {
+          if (this.isCurrentSlice(query)) this.refreshFocus(false);
+        },
+        failed: (query, error) => {
+          if (!this.isCurrentSlice(query)) return;
+          const reason = error instanceof Error ? error.message : String(error);
+          this.banners.setNotice(`Could not load the attention of token ${query.index + 1}: ${reason}.`);
+        },
+      },
+      SLICE_CACHE_ENTRIES,
+    );
 
     layout.banners.appendChild(this.banners.element);
     layout.controls.appendChild(this.pickers.element);
@@ -176,6 +208,10 @@ export class App {
   private showAnalysis(analysis: AnalysisView | null): void {
     this.analysis = analysis;
     this.pattern = null;
+    this.pooled = null;
+    this.pooledRequest = '';
+    this.heatmaps.clear();
+    this.slices.clear();
     this.pinned = null;
     this.transient = null;
     this.lastSentFocus = '';
@@ -239,7 +275,23 @@ export class App {
     return { causal: model?.causal ?? false, slidingWindow: model?.slidingWindow ?? null };
   }
 
+  /** True when the analysis is short enough for whole patterns (FULL_PATTERN_MAX_TOKENS). */
+  private usesWholePatterns(): boolean {
+    return (this.analysis?.summary.tokens.count ?? 0) <= FULL_PATTERN_MAX_TOKENS;
+  }
+
   private async loadPattern(): Promise<void> {
+    if (!this.analysis) return;
+    if (this.usesWholePatterns()) {
+      await this.loadWholePattern();
+      return;
+    }
+    // Token shading comes from rows or columns, which need no heatmap, so it follows the new head at once.
+    this.refreshFocus(false);
+    await this.loadPooledPattern(this.heatmap.plotPixels(this.analysis.summary.tokens.count));
+  }
+
+  private async loadWholePattern(): Promise<void> {
     const analysis = this.analysis;
     if (!analysis) return;
     const analysisId = analysis.summary.analysisId;
@@ -274,12 +326,93 @@ export class App {
     this.banners.setNotice('');
     this.pattern = pattern;
     this.heatmap.setData({
+      kind: 'full',
       pattern,
       tokenCount: n,
       labels: analysis.summary.tokens.labels,
       mask: this.mask(),
     });
     this.refreshFocus(false);
+  }
+
+  /**
+   * Shows the selected pattern max-pooled to min(plotPixels, MAX_HEATMAP_CELLS, n)
+   * cells a side. The pooled pattern of another size stays on screen, scaled,
+   * until the new one arrives.
+   */
+  private async loadPooledPattern(plotPixels: number): Promise<void> {
+    const analysis = this.analysis;
+    if (!analysis) return;
+    const analysisId = analysis.summary.analysisId;
+    const n = analysis.summary.tokens.count;
+    const selection = this.selection;
+    const size = Math.max(1, Math.min(plotPixels, MAX_HEATMAP_CELLS, n));
+    const key = `${patternKey(analysisId, selection)}/${size}`;
+
+    let pooled = this.heatmaps.get(key);
+    if (!pooled) {
+      if (key === this.pooledRequest) return;
+      if (this.pooled && !sameSelection(this.pooled.selection, selection)) {
+        this.pooled = null;
+        this.heatmap.setData(null);
+      }
+      this.pooledRequest = key;
+      try {
+        pooled = await this.host.requests.send('heatmap', { analysisId, selection, size });
+        if (pooled.tokenCount !== n || pooled.size !== size || pooled.data.length !== size * size || pooled.masked.length !== size * size) {
+          throw new RangeError(
+            `the heatmap has ${pooled.size} cells a side for ${pooled.tokenCount} tokens; ${size} cells for ${n} tokens were expected`,
+          );
+        }
+        this.heatmaps.set(key, pooled);
+      } catch (error) {
+        if (this.analysis !== analysis || !sameSelection(selection, this.selection)) return;
+        const reason = error instanceof RequestFailedError || error instanceof RangeError ? error.message : String(error);
+        this.banners.setNotice(`Could not load the attention of ${describeSelection(selection)}: ${reason}.`);
+        return;
+      } finally {
+        if (this.pooledRequest === key) this.pooledRequest = '';
+      }
+    }
+    if (this.analysis !== analysis || !sameSelection(selection, this.selection)) return;
+
+    this.banners.setNotice('');
+    this.pooled = pooled;
+    this.heatmap.setData({ kind: 'pooled', grid: pooled, tokenCount: n, labels: analysis.summary.tokens.labels, mask: this.mask() });
+  }
+
+  /** After a draw: requests the pooled pattern again when the plot's pixels call for another size. */
+  private onHeatmapPlotSize(plotPixels: number): void {
+    const pooled = this.pooled;
+    if (!this.analysis || this.usesWholePatterns() || !pooled) return;
+    const needed = Math.max(1, Math.min(plotPixels, MAX_HEATMAP_CELLS, this.analysis.summary.tokens.count));
+    if (needed !== pooled.size) void this.loadPooledPattern(plotPixels);
+  }
+
+  private fetchSlice(query: SliceQuery): Promise<Float32Array> {
+    const axis = query.direction === 'pays' ? 'row' : 'column';
+    const n = this.analysis?.summary.tokens.count ?? 0;
+    return this.host.requests
+      .send('rows', { analysisId: query.analysisId, selection: query.selection, indices: [query.index], axis })
+      .then((rows) => {
+        if (rows.tokenCount !== n || rows.data.length !== n) {
+          throw new RangeError(`the ${axis} has ${rows.data.length} weights for ${rows.tokenCount} tokens; ${n} were expected`);
+        }
+        return rows.data;
+      });
+  }
+
+  private sliceQuery(focus: number): SliceQuery | null {
+    const analysis = this.analysis;
+    if (!analysis) return null;
+    return { analysisId: analysis.summary.analysisId, selection: this.selection, index: focus, direction: this.direction };
+  }
+
+  private isCurrentSlice(query: SliceQuery): boolean {
+    return query.analysisId === this.analysis?.summary.analysisId &&
+      sameSelection(query.selection, this.selection) &&
+      query.direction === this.direction &&
+      query.index === this.focusedToken();
   }
 
   // -- Focus -----------------------------------------------------------------
@@ -322,10 +455,9 @@ export class App {
     if (!analysis) return;
     const n = analysis.summary.tokens.count;
     const focus = this.focusedToken();
-    const pattern = this.pattern;
+    const max = focus === null ? null : this.loadSlice(focus);
 
-    if (focus !== null && pattern) {
-      const max = sliceAttention(this.slice, pattern, n, focus, this.direction);
+    if (focus !== null && max !== null) {
       const mask = this.mask();
       for (let other = 0; other < n; other++) {
         const hidden = this.direction === 'pays' ? isMasked(mask, focus, other) : isMasked(mask, other, focus);
@@ -341,6 +473,30 @@ export class App {
 
     if (send) this.sendFocus(focus);
     this.saveState();
+  }
+
+  /**
+   * Fills this.slice with the focused token's row or column and returns its
+   * largest weight, or returns null when it is not loaded yet. Above
+   * FULL_PATTERN_MAX_TOKENS a missing slice is requested, and its arrival
+   * calls refreshFocus again.
+   */
+  private loadSlice(focus: number): number | null {
+    const n = this.analysis?.summary.tokens.count ?? 0;
+    if (this.usesWholePatterns()) {
+      return this.pattern ? sliceAttention(this.slice, this.pattern, n, focus, this.direction) : null;
+    }
+    const query = this.sliceQuery(focus);
+    if (!query) return null;
+    const weights = this.slices.get(query);
+    if (!weights) {
+      this.slices.request(query);
+      return null;
+    }
+    this.slice.set(weights);
+    let max = 0;
+    for (const weight of weights) if (weight > max) max = weight;
+    return max;
   }
 
   private describeToken(index: number): string {

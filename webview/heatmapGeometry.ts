@@ -100,3 +100,16 @@ export function tokensUnderPixel(layout: HeatmapLayout, pixel: number): { start:
   const end = Math.max(start + 1, Math.floor(((pixel + 1) * n) / size));
   return { start, end: Math.min(n, end) };
 }
+
+/**
+ * Returns the block of a pooled pattern that token `index` falls in, for n
+ * tokens split into `size` blocks at floor(c n / size) as the worker pools them.
+ */
+export function blockOfToken(index: number, n: number, size: number): number {
+  return Math.min(size - 1, Math.ceil(((index + 1) * size) / n) - 1);
+}
+
+/** Returns the tokens [start, end) of block `block` when n tokens split into `size` blocks. */
+export function tokensOfBlock(block: number, n: number, size: number): { start: number; end: number } {
+  return { start: Math.floor((block * n) / size), end: Math.floor(((block + 1) * n) / size) };
+}

@@ -29,6 +29,70 @@ function visibleTo(mask: AttentionMask, row: number, n: number): number {
 /** Period of the diagonal hatch on masked cells, in device pixels. */
 const HATCH_PERIOD = 6;
 
+/** A pattern max-pooled to size x size cells (PooledPattern in the protocol, without its selection). */
+export interface PooledGrid {
+  readonly size: number;
+  /** [size, size] largest weight of each cell's block. */
+  readonly data: Float32Array;
+  /** [size, size] 1 where every entry of the block is masked. */
+  readonly masked: Uint8Array;
+}
+
+/** Returns the cells [start, end) that pixel `pixel` of `side` covers along one axis of `size` cells. */
+function cellsUnderPixel(pixel: number, side: number, size: number): { start: number; end: number } {
+  const start = Math.floor((pixel * size) / side);
+  const end = Math.max(start + 1, Math.floor(((pixel + 1) * size) / side));
+  return { start, end: Math.min(size, end) };
+}
+
+function writePixel(pixels: Uint8ClampedArray, target: number, best: number, hatch: boolean, scale: ColorScale): void {
+  if (best < 0) {
+    const color = hatch ? scale.maskLine : scale.maskBackground;
+    pixels[target] = color.r;
+    pixels[target + 1] = color.g;
+    pixels[target + 2] = color.b;
+  } else {
+    const source = weightToLevel(probabilityToScale(best)) * 4;
+    pixels[target] = scale.opaque[source];
+    pixels[target + 1] = scale.opaque[source + 1];
+    pixels[target + 2] = scale.opaque[source + 2];
+  }
+  pixels[target + 3] = 255;
+}
+
+/**
+ * Draws a pooled pattern into `pixels`, side x side device pixels. Cells split
+ * over pixels as tokens do in rasterizePattern, so a grid pooled to exactly
+ * `side` cells draws the same pixels as the whole pattern would. Each pixel is
+ * the largest weight under it, and a pixel whose cells are all masked is
+ * hatched. A grid smaller than `side` is scaled up by repeating cells.
+ *
+ * pixels: [side, side, 4] RGBA bytes, row-major.
+ */
+export function rasterizePooled(pixels: Uint8ClampedArray, grid: PooledGrid, side: number, scale: ColorScale): void {
+  const size = grid.size;
+  if (grid.data.length !== size * size || grid.masked.length !== size * size) {
+    throw new RangeError(`Pooled grid has ${grid.data.length} values and ${grid.masked.length} mask flags; size ${size} needs ${size * size} of each.`);
+  }
+  if (pixels.length !== side * side * 4) {
+    throw new RangeError(`Pixel buffer has ${pixels.length} bytes; a ${side}-pixel plot needs ${side * side * 4}.`);
+  }
+  const columns = Array.from({ length: side }, (_, x) => cellsUnderPixel(x, side, size));
+  for (let y = 0; y < side; y++) {
+    const rows = cellsUnderPixel(y, side, size);
+    for (let x = 0; x < side; x++) {
+      let best = -1;
+      for (let row = rows.start; row < rows.end; row++) {
+        for (let column = columns[x].start; column < columns[x].end; column++) {
+          const cell = row * size + column;
+          if (grid.masked[cell] === 0 && grid.data[cell] > best) best = grid.data[cell];
+        }
+      }
+      writePixel(pixels, (y * side + x) * 4, best, (x + y) % HATCH_PERIOD < 2, scale);
+    }
+  }
+}
+
 /**
  * Draws a pattern into `pixels` in one pass. Each device pixel takes the
  * largest weight among the cells it covers, so a strong weight in a long
@@ -65,7 +129,6 @@ export function rasterizePattern(
 
   // [side] largest visible weight per pixel column within the current pixel row; -1 when every cell is masked.
   const columnMax = new Float32Array(side);
-  const { opaque, maskLine, maskBackground } = scale;
 
   for (let y = 0; y < side; y++) {
     const rows = tokensUnderPixel(layout, y);
@@ -84,21 +147,6 @@ export function rasterizePattern(
       columnMax[x] = best;
     }
 
-    for (let x = 0; x < side; x++) {
-      const target = (y * side + x) * 4;
-      const best = columnMax[x];
-      if (best < 0) {
-        const color = (x + y) % HATCH_PERIOD < 2 ? maskLine : maskBackground;
-        pixels[target] = color.r;
-        pixels[target + 1] = color.g;
-        pixels[target + 2] = color.b;
-      } else {
-        const source = weightToLevel(probabilityToScale(best)) * 4;
-        pixels[target] = opaque[source];
-        pixels[target + 1] = opaque[source + 1];
-        pixels[target + 2] = opaque[source + 2];
-      }
-      pixels[target + 3] = 255;
-    }
+    for (let x = 0; x < side; x++) writePixel(pixels, (y * side + x) * 4, columnMax[x], (x + y) % HATCH_PERIOD < 2, scale);
   }
 }

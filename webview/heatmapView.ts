@@ -1,15 +1,27 @@
 import type { AttentionDirection } from '../src/protocol';
 import type { ColorScale, Rgb } from './colorScale';
-import { bandOf, cellAt, layoutHeatmap, MAX_LABEL_WIDTH, type HeatmapLayout } from './heatmapGeometry';
-import { isMasked, rasterizePattern, type AttentionMask } from './heatmapRaster';
+import { bandOf, blockOfToken, cellAt, layoutHeatmap, MAX_LABEL_WIDTH, tokensOfBlock, type HeatmapLayout } from './heatmapGeometry';
+import { isMasked, rasterizePattern, rasterizePooled, type AttentionMask, type PooledGrid } from './heatmapRaster';
 
-/** One pattern to draw: [n, n] row-major, row = query, column = key. */
-export interface HeatmapData {
-  readonly pattern: Float32Array;
+interface HeatmapTokens {
   readonly tokenCount: number;
   readonly labels: readonly string[];
   readonly mask: AttentionMask;
 }
+
+/** One whole pattern to draw: [n, n] row-major, row = query, column = key. */
+export interface FullHeatmapData extends HeatmapTokens {
+  readonly kind: 'full';
+  readonly pattern: Float32Array;
+}
+
+/** One pattern max-pooled by the worker to grid.size x grid.size blocks of tokens. */
+export interface PooledHeatmapData extends HeatmapTokens {
+  readonly kind: 'pooled';
+  readonly grid: PooledGrid;
+}
+
+export type HeatmapData = FullHeatmapData | PooledHeatmapData;
 
 export interface HeatmapCell {
   readonly row: number;
@@ -43,7 +55,15 @@ export class HeatmapView {
   private hovered: HeatmapCell | null = null;
   private lastWidth = 0;
 
-  constructor(private readonly onHover: (cell: HeatmapCell | null) => void) {
+  /**
+   * `onHover` receives the token pair under the mouse. `onPlotSize` receives
+   * the plot's side in device pixels after each draw, so that a pooled pattern
+   * can be requested again at a new size.
+   */
+  constructor(
+    private readonly onHover: (cell: HeatmapCell | null) => void,
+    private readonly onPlotSize: (plotDevicePixels: number) => void = () => undefined,
+  ) {
     this.element = document.createElement('section');
     this.element.className = 'heatmap';
     this.element.setAttribute('aria-label', 'Attention pattern');
@@ -95,6 +115,20 @@ export class HeatmapView {
     this.draw();
   }
 
+  /** Side in device pixels of the plot that `tokenCount` tokens would get at the current width. */
+  plotPixels(tokenCount: number): number {
+    return this.layoutFor(tokenCount, tokenCount > 400 ? MAX_LABEL_WIDTH : 0).plotDevicePixels;
+  }
+
+  private layoutFor(tokenCount: number, labelWidth: number): HeatmapLayout {
+    return layoutHeatmap({
+      tokenCount,
+      availableWidth: Math.max(120, this.element.clientWidth || 480),
+      devicePixelRatio: window.devicePixelRatio || 1,
+      labelWidth,
+    });
+  }
+
   private measureLabels(context: CanvasRenderingContext2D, labels: readonly string[]): number {
     let widest = 0;
     // Measuring thousands of labels costs more than drawing them; past a few hundred tokens the labels never fit anyway.
@@ -117,12 +151,7 @@ export class HeatmapView {
 
     const fontFamily = getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family') || 'monospace';
     context.font = `${LABEL_FONT_SIZE}px ${fontFamily}`;
-    const layout = layoutHeatmap({
-      tokenCount: data.tokenCount,
-      availableWidth: Math.max(120, this.element.clientWidth || 480),
-      devicePixelRatio: window.devicePixelRatio || 1,
-      labelWidth: this.measureLabels(context, data.labels),
-    });
+    const layout = this.layoutFor(data.tokenCount, this.measureLabels(context, data.labels));
     this.layout = layout;
 
     const ratio = layout.devicePixelRatio;
@@ -134,7 +163,8 @@ export class HeatmapView {
     }
 
     const image = context.createImageData(layout.plotDevicePixels, layout.plotDevicePixels);
-    rasterizePattern(image.data, data.pattern, layout, data.mask, scale);
+    if (data.kind === 'full') rasterizePattern(image.data, data.pattern, layout, data.mask, scale);
+    else rasterizePooled(image.data, data.grid, layout.plotDevicePixels, scale);
     const left = Math.round(layout.marginLeft * ratio);
     const top = Math.round(layout.marginTop * ratio);
     context.putImageData(image, left, top);
@@ -145,9 +175,12 @@ export class HeatmapView {
     this.base.setAttribute(
       'aria-label',
       `Attention pattern of ${data.tokenCount} tokens; rows are queries, columns are keys.` +
+        (data.kind === 'pooled' ? ` Each cell is the maximum of a block of about ${blockWidth(data)} by ${blockWidth(data)} tokens.` : '') +
         (data.mask.causal ? ' Cells above the diagonal are masked (hatched).' : ''),
     );
+    this.base.dataset.pooled = data.kind === 'pooled' ? String(data.grid.size) : '';
     this.drawOverlay();
+    this.onPlotSize(layout.plotDevicePixels);
   }
 
   private drawLabels(context: CanvasRenderingContext2D, layout: HeatmapLayout, labels: readonly string[], fontFamily: string): void {
@@ -225,8 +258,27 @@ export class HeatmapView {
     if (!cell || !data) return '\u00a0';
     const query = `query ${cell.row} \u201c${data.labels[cell.row] ?? ''}\u201d`;
     const key = `key ${cell.column} \u201c${data.labels[cell.column] ?? ''}\u201d`;
+    if (data.kind === 'pooled') return describePooledCell(data, cell);
     if (isMasked(data.mask, cell.row, cell.column)) return `${query} \u2192 ${key}: masked, the query cannot see this key`;
     const weight = data.pattern[cell.row * data.tokenCount + cell.column];
     return `${query} \u2192 ${key}: ${weight.toFixed(4)}`;
   }
+}
+
+/** Tokens per block of a pooled pattern, rounded. */
+function blockWidth(data: PooledHeatmapData): number {
+  return Math.round(data.tokenCount / data.grid.size);
+}
+
+/** Readout of the pooled block under the hovered token pair: its query and key ranges and its maximum. */
+export function describePooledCell(data: PooledHeatmapData, cell: HeatmapCell): string {
+  const { tokenCount: n, grid } = data;
+  const row = blockOfToken(cell.row, n, grid.size);
+  const column = blockOfToken(cell.column, n, grid.size);
+  const queries = tokensOfBlock(row, n, grid.size);
+  const keys = tokensOfBlock(column, n, grid.size);
+  const block = `pooled block: queries ${queries.start}\u2013${queries.end - 1} \u2192 keys ${keys.start}\u2013${keys.end - 1}`;
+  const index = row * grid.size + column;
+  if (grid.masked[index] === 1) return `${block}: masked, no query in the block can see these keys`;
+  return `${block}: max ${grid.data[index].toFixed(4)}`;
 }

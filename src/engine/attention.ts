@@ -190,7 +190,7 @@ export function thumbnailBlock(kept: KeptAttention, size: number): ThumbnailBloc
   return { layers, heads, size: cells, data };
 }
 
-/** How n tokens split into `cells` blocks along either axis of a pooled pattern. */
+/** Block boundaries of n tokens split into `cells` blocks along either axis of a pooled pattern. */
 export interface PoolingBlocks {
   /** [cells + 1] first token of each block, then n: block c is [blockStart[c], blockStart[c + 1]). */
   readonly blockStart: Int32Array;

@@ -4,14 +4,15 @@
  * and keys. Pure TypeScript; the worker and the tests call it directly.
  */
 import type {
-  AnalysisSummary, HeadLabelThresholds, HeadMetricsTable, ModelInfo, PatternBlock, PatternSelection, Prediction,
-  ThumbnailBlock, TokenTable,
+  AnalysisSummary, HeadLabelThresholds, HeadMetricsTable, ModelInfo, PatternAxis, PatternBlock, PatternRows, PatternSelection,
+  PooledPattern, Prediction, ThumbnailBlock, TokenTable,
 } from '../protocol';
 import { HEAD_METRIC_NAMES } from '../protocol';
 import { Tokenizer } from '../tokenizer/index';
 import { patternBlock, thumbnailBlock } from './attention';
 import { Checkpoint, type ModelFolder } from './checkpoint';
 import { parseModelConfig, type ModelConfig } from './config';
+import { patternRows, pooledPattern } from './patternViews';
 import { ConfigError, InputError, TokenizerError } from './errors';
 import { labelTable, normalizeThresholds } from './headLabels';
 import { computeHeadMetrics, writeProbeScores, type HeadMetricsOptions } from './headMetrics';
@@ -185,6 +186,16 @@ export class Engine {
   /** Materializes the selected patterns: data is [selections.length, n, n]. */
   patterns(analysisId: number, selections: readonly PatternSelection[]): PatternBlock {
     return patternBlock(this.requireAnalysis(analysisId).result.attention, selections);
+  }
+
+  /** Returns rows (axis 'row') or columns ('column') of one pattern: data is [indices.length, n] (see patternRows). */
+  rows(analysisId: number, selection: PatternSelection, indices: readonly number[], axis: PatternAxis): PatternRows {
+    return patternRows(this.requireAnalysis(analysisId).result.attention, selection, indices, axis);
+  }
+
+  /** Max-pools one pattern to at most size x size cells, with all-masked cells flagged (see pooledPattern). */
+  heatmap(analysisId: number, selection: PatternSelection, size: number): PooledPattern {
+    return pooledPattern(this.requireAnalysis(analysisId).result.attention, selection, size);
   }
 
   /** Averages every head's pattern down to at most size x size (see thumbnailBlock). */

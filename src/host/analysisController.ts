@@ -22,7 +22,7 @@ export type AnalysisOutcome =
       readonly cutCharacters: number;
       /** Message about text that was cut or widened, as shown to the person; undefined when nothing was. */
       readonly notice: string | undefined;
-      /** Milliseconds from the command to the first pattern in the host, model load excluded. */
+      /** Milliseconds from the command to the last token's attention row in the host, model load excluded. */
       readonly elapsedMs: number;
     }
   | { readonly status: 'rejected' | 'cancelled' | 'failed'; readonly message: string };
@@ -177,14 +177,15 @@ export class AnalysisController extends Disposable {
       }
       this.publish(document, input, summary, version);
       const patternStarted = Date.now();
-      await this.patterns.pattern(this.state.selection);
+      const tokenCount = summary.tokens.count;
+      await this.patterns.weights(this.state.selection, tokenCount - 1, tokenCount, 'pays');
       const elapsedMs = Date.now() - started;
 
       const notice = describeCut(document, input, summary, maxTokens);
       this.log.info(
         `Analysed ${summary.tokens.count} tokens of ${document.uri.toString(true)} with "${summary.model.name}" in ${elapsedMs} ms: ` +
           `tokenize ${summary.timings.tokenizeMs.toFixed(1)} ms, forward ${summary.timings.forwardMs.toFixed(1)} ms, ` +
-          `worker round trip ${roundTripMs} ms, first pattern ${Date.now() - patternStarted} ms.`,
+          `worker round trip ${roundTripMs} ms, first attention row ${Date.now() - patternStarted} ms.`,
       );
       if (notice) {
         this.log.info(notice);

@@ -32,8 +32,8 @@ export interface AnsweredRequest {
 /**
  * The one Attention Inspector panel, beside the editor. The webview requests
  * its state with `ready`, and the host sends it again whenever the panel
- * becomes visible. The webview's pattern, thumbnail, prediction and metrics
- * requests go on to the engine worker; its saveFile requests write exports.
+ * becomes visible. The webview's pattern, row, heatmap, thumbnail, prediction
+ * and metrics requests go on to the engine worker; its saveFile requests write exports.
  */
 export class AttentionPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -143,6 +143,16 @@ export class AttentionPanel extends Disposable {
           const result = await this.engine.request<'patterns'>({ kind: 'patterns', analysisId: request.analysisId, selections: request.selections });
           return { kind: 'reply', requestId: request.requestId, request: 'patterns', result };
         }
+        case 'rows': {
+          const { analysisId, selection, indices, axis } = request;
+          const result = await this.engine.request<'rows'>({ kind: 'rows', analysisId, selection, indices, axis });
+          return { kind: 'reply', requestId: request.requestId, request: 'rows', result };
+        }
+        case 'heatmap': {
+          const { analysisId, selection, size } = request;
+          const result = await this.engine.request<'heatmap'>({ kind: 'heatmap', analysisId, selection, size });
+          return { kind: 'reply', requestId: request.requestId, request: 'heatmap', result };
+        }
         case 'thumbnails': {
           const result = await this.engine.request<'thumbnails'>({ kind: 'thumbnails', analysisId: request.analysisId, size: request.size });
           return { kind: 'reply', requestId: request.requestId, request: 'thumbnails', result };
@@ -221,6 +231,8 @@ export class AttentionPanel extends Disposable {
         this.pinned.onMessage(message);
         break;
       case 'patterns':
+      case 'rows':
+      case 'heatmap':
       case 'thumbnails':
       case 'predictions':
       case 'metrics':
@@ -283,6 +295,8 @@ const WEBVIEW_KINDS: ReadonlySet<string> = new Set([
   'selectHead',
   'pinAnalysis',
   'patterns',
+  'rows',
+  'heatmap',
   'thumbnails',
   'predictions',
   ...HEADS_REQUEST_KINDS,

@@ -1,11 +1,6 @@
 import type { AttentionDirection, PatternSelection } from '../protocol';
 import type { EngineConnection } from './engineConnection';
 
-/** Key of one pattern selection, e.g. "3:mean". */
-function keyOf(selection: PatternSelection): string {
-  return `${selection.layer}:${selection.head}`;
-}
-
 /** One token's attention row (what it pays) or column (what it receives). */
 export interface AttentionWeights {
   /** [tokenCount] weight per token. */
@@ -14,48 +9,58 @@ export interface AttentionWeights {
 }
 
 /**
- * The n-by-n patterns the editor has asked for, for the current analysis only.
- * At 8,192 tokens one pattern is 256 MB, so only the patterns in use are kept
- * and the cache empties on every new analysis.
+ * Rows and columns kept for the hover and the editor shading. Each is [n]
+ * float32, 32 KiB at 8,192 tokens, so this many cost at most 8 MiB.
+ */
+const MAX_CACHED_WEIGHTS = 256;
+
+/**
+ * The rows and columns of patterns that the editor has asked for, for the
+ * current analysis only. Each comes from the worker's `rows` request, never as
+ * a whole n-by-n pattern (256 MiB at 8,192 tokens). The cache empties on every
+ * new analysis and drops its least recently used entry beyond MAX_CACHED_WEIGHTS.
  */
 export class PatternCache {
   private analysisId = -1;
-  // Each value is [n, n] row-major, row = query token.
-  private readonly patterns = new Map<string, Promise<Float32Array>>();
+  // Keyed by weightsKey; Map order is least recently used first.
+  private readonly weightsByKey = new Map<string, Promise<Float32Array>>();
 
   constructor(private readonly engine: EngineConnection) {}
 
-  /** Forgets every pattern; call when the analysis changes. */
+  /** Forgets every row and column; call when the analysis changes. */
   reset(analysisId: number): void {
     this.analysisId = analysisId;
-    this.patterns.clear();
+    this.weightsByKey.clear();
   }
 
-  /** Returns the [n, n] pattern of `selection`, fetched from the worker once. */
-  pattern(selection: PatternSelection): Promise<Float32Array> {
-    const key = keyOf(selection);
-    let pattern = this.patterns.get(key);
-    if (!pattern) {
-      const analysisId = this.analysisId;
-      pattern = this.engine.request<'patterns'>({ kind: 'patterns', analysisId, selections: [selection] }).then((block) => block.data);
-      // A failed request is not cached, so the next hover requests it again.
-      pattern.catch(() => {
-        if (this.patterns.get(key) === pattern) this.patterns.delete(key);
-      });
-      this.patterns.set(key, pattern);
-    }
-    return pattern;
-  }
-
-  /** Returns the weights token `tokenIndex` pays (its row) or receives (its column). */
+  /** Returns the weights token `tokenIndex` pays (its row) or receives (its column), fetched from the worker once. */
   async weights(selection: PatternSelection, tokenIndex: number, tokenCount: number, direction: AttentionDirection): Promise<AttentionWeights> {
-    const pattern = await this.pattern(selection);
-    if (direction === 'pays') {
-      return { weights: pattern.slice(tokenIndex * tokenCount, (tokenIndex + 1) * tokenCount), direction };
+    const key = `${selection.layer}:${selection.head}/${direction}/${tokenIndex}`;
+    let weights = this.weightsByKey.get(key);
+    if (weights) {
+      this.weightsByKey.delete(key);
+    } else {
+      weights = this.fetch(selection, tokenIndex, tokenCount, direction);
+      // A failed request is not cached, so the next hover requests it again.
+      weights.catch(() => {
+        if (this.weightsByKey.get(key) === weights) this.weightsByKey.delete(key);
+      });
     }
-    const column = new Float32Array(tokenCount);
-    for (let query = 0; query < tokenCount; query++) column[query] = pattern[query * tokenCount + tokenIndex];
-    return { weights: column, direction };
+    this.weightsByKey.set(key, weights);
+    for (const oldest of this.weightsByKey.keys()) {
+      if (this.weightsByKey.size <= MAX_CACHED_WEIGHTS) break;
+      this.weightsByKey.delete(oldest);
+    }
+    return { weights: await weights, direction };
+  }
+
+  private async fetch(selection: PatternSelection, tokenIndex: number, tokenCount: number, direction: AttentionDirection): Promise<Float32Array> {
+    const axis = direction === 'pays' ? 'row' : 'column';
+    const result = await this.engine.request<'rows'>({ kind: 'rows', analysisId: this.analysisId, selection, indices: [tokenIndex], axis });
+    if (result.tokenCount !== tokenCount || result.data.length !== tokenCount) {
+      throw new RangeError(`The worker sent ${result.data.length} weights for ${result.tokenCount} tokens; ${tokenCount} were expected.`);
+    }
+    return result.data;
   }
 }
 

@@ -101,7 +101,7 @@ export class EngineClient {
     return this.request<'rows'>({ kind: 'rows', analysisId, selection, indices, axis });
   }
 
-  /** One pattern max-pooled to at most size x size cells. */
+  /** Requests one pattern max-pooled to at most size x size cells. */
   heatmap(analysisId: number, selection: PatternSelection, size: number): PendingRequest<WorkerResults['heatmap']> {
     return this.request<'heatmap'>({ kind: 'heatmap', analysisId, selection, size });
   }

@@ -14,8 +14,11 @@ import type {
   HeadMetricsTable,
   HostToWorkerMessage,
   ModelInfo,
+  PatternAxis,
   PatternBlock,
+  PatternRows,
   PatternSelection,
+  PooledPattern,
   Prediction,
   ThumbnailBlock,
   WorkerRequest,
@@ -37,6 +40,8 @@ export interface ServedEngine {
     options: { onProgress?: ProgressListener; isCancelled?: () => boolean },
   ): Promise<AnalysisSummary>;
   patterns(analysisId: number, selections: PatternSelection[]): PatternBlock | Promise<PatternBlock>;
+  rows(analysisId: number, selection: PatternSelection, indices: number[], axis: PatternAxis): PatternRows | Promise<PatternRows>;
+  heatmap(analysisId: number, selection: PatternSelection, size: number): PooledPattern | Promise<PooledPattern>;
   thumbnails(analysisId: number, size: number): ThumbnailBlock | Promise<ThumbnailBlock>;
   predictions(analysisId: number, position: number, count: number): Prediction[] | Promise<Prediction[]>;
   releaseAnalysis(analysisId: number): void;
@@ -107,6 +112,10 @@ async function dispatch(
       return engine.analyze(request.text, request.maxTokens, { onProgress, isCancelled: () => state.cancelled });
     case 'patterns':
       return engine.patterns(request.analysisId, request.selections);
+    case 'rows':
+      return engine.rows(request.analysisId, request.selection, request.indices, request.axis);
+    case 'heatmap':
+      return engine.heatmap(request.analysisId, request.selection, request.size);
     case 'thumbnails':
       return engine.thumbnails(request.analysisId, request.size);
     case 'predictions':

@@ -4,7 +4,7 @@ import { folderFromFiles } from '../../src/engine/checkpoint';
 import { Engine } from '../../src/engine/engine';
 import type { AttentionInspectorApi } from '../../src/host/api';
 import { readModelFolder } from '../../src/host/modelFolder';
-import { TokenFlag, type PatternSelection } from '../../src/protocol';
+import { TokenFlag, type PatternSelection, type WebviewReply } from '../../src/protocol';
 import { closeAllEditors, extensionApi, SettingOverride, hoverText, inside, largestSourceFile, openWithSelection, patternsOf } from './support';
 
 /** Float32 patterns from the worker and from a direct Engine run the same code; only summation order may differ. */
@@ -132,6 +132,42 @@ suite('Analyze Selection', () => {
       const cells = rows[rank].split(' | ');
       assert.strictEqual(Number(cells[0].slice(2)), top[rank], `rank ${rank}: ${rows[rank]}`);
       assert.strictEqual(cells[cells.length - 1].replace(' |', ''), row[top[rank]].toFixed(4), `rank ${rank} weight`);
+    }
+  });
+
+  test('rows and heatmap replies match the pattern', async () => {
+    const uri = await largestSourceFile();
+    const outcome = await api.analyze(await openWithSelection(uri));
+    assert.strictEqual(outcome.status, 'done', JSON.stringify(outcome));
+    const analysisId = api.analysis!.summary.analysisId;
+    const n = api.analysis!.summary.tokens.count;
+    const selection: PatternSelection = { layer: 0, head: 'max' };
+    const pattern = patternsOf(await api.panel.request({ kind: 'patterns', requestId: 3, analysisId, selections: [selection] })).data;
+
+    const middle = Math.floor(n / 2);
+    const rowsReply = await api.panel.request({ kind: 'rows', requestId: 4, analysisId, selection, indices: [middle], axis: 'row' });
+    const columnsReply = await api.panel.request({ kind: 'rows', requestId: 5, analysisId, selection, indices: [middle], axis: 'column' });
+    assert.ok(rowsReply.kind === 'reply' && rowsReply.request === 'rows', JSON.stringify(rowsReply));
+    assert.ok(columnsReply.kind === 'reply' && columnsReply.request === 'rows', JSON.stringify(columnsReply));
+    const row = (rowsReply as WebviewReply<'rows'>).result.data;
+    const column = (columnsReply as WebviewReply<'rows'>).result.data;
+    assert.deepStrictEqual(Array.from(row), Array.from(pattern.subarray(middle * n, (middle + 1) * n)));
+    assert.deepStrictEqual(Array.from(column), Array.from({ length: n }, (_, query) => pattern[query * n + middle]));
+
+    const size = 5;
+    const heatmapReply = await api.panel.request({ kind: 'heatmap', requestId: 6, analysisId, selection, size });
+    assert.ok(heatmapReply.kind === 'reply' && heatmapReply.request === 'heatmap', JSON.stringify(heatmapReply));
+    const pooled = (heatmapReply as WebviewReply<'heatmap'>).result;
+    assert.strictEqual(pooled.size, size);
+    // Cell (r, c) is the largest weight of its block; blocks split at floor(i n / size).
+    for (let r = 0; r < size; r++) {
+      for (let c = 0; c < size; c++) {
+        let max = 0;
+        for (let query = Math.floor((r * n) / size); query < Math.floor(((r + 1) * n) / size); query++) {
+          for (let key = Math.floor((c * n) / size); key < Math.floor(((c + 1) * n) / size); key++) max = Math.max(max, pattern[query * n + key]);
+        }
+        assert.strictEqual(pooled.data[r * size + c], max, `cell (${r}, ${c})`);
+      }
     }
   });
 

@@ -13,7 +13,8 @@
  */
 import recordedBert from '../fixtures/webview/bert.json';
 import recordedGpt2 from '../fixtures/webview/gpt2.json';
-import { FIXTURE_TEXT, type RecordedFixtureFile } from './fixtureFile';
+import recordedUnicodeTokens from '../fixtures/webview/unicode-tokens.json';
+import { FIXTURE_TEXT, UNICODE_TEXT, type RecordedFixtureFile, type RecordedTokensFile } from './fixtureFile';
 import {
   TokenFlag,
   type AnalysisView,
@@ -154,6 +155,25 @@ export function recordedFixture(kind: FixtureModel): Fixture {
 export function handMadeFixture(kind: FixtureModel, repeat = 1): Fixture {
   const text = FIXTURE_TEXT.repeat(Math.max(1, repeat));
   const state = stateOf(modelInfo(kind), tokenize(text, kind), text, text.length, { layer: 0, head: 0 });
+  return {
+    state,
+    pattern: (selection) => fixturePattern(state, selection),
+    predictions: (position, count) => fixturePredictions(state, position, count),
+  };
+}
+
+/** The Unicode text with the real GPT-2 fixture tokenizer's tokens (partial characters, CR and LF apart) and hand-made patterns. */
+export function unicodeFixture(): Fixture {
+  const file = recordedUnicodeTokens as RecordedTokensFile;
+  const tokens: TokenTable = {
+    count: file.tokens.ids.length,
+    ids: Int32Array.from(file.tokens.ids),
+    starts: Int32Array.from(file.tokens.starts),
+    ends: Int32Array.from(file.tokens.ends),
+    flags: Uint8Array.from(file.tokens.flags),
+    labels: file.tokens.labels,
+  };
+  const state = stateOf(modelInfo('gpt2'), tokens, UNICODE_TEXT, UNICODE_TEXT.length, { layer: 0, head: 3 });
   return {
     state,
     pattern: (selection) => fixturePattern(state, selection),

@@ -5,16 +5,20 @@
  * layer) and the top 5 predictions at every position to
  * test/fixtures/webview/<model>.json.
  *
- * Run after a change to the engine, the tokenizer or FIXTURE_TEXT:
+ * It also writes the tokens of UNICODE_TEXT to unicode-tokens.json.
+ *
+ * Run after a change to the engine, the tokenizer or FIXTURE_TEXT
+ * (`--unicode-only` writes just the Unicode tokens):
  *   node --import tsx test/webview/recordFixture.ts
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readModelFolder } from '../../src/cli/model-folder';
 import { Engine } from '../../src/engine/engine';
 import type { PatternSelection } from '../../src/protocol';
-import { FIXTURE_TEXT, type RecordedFixtureFile } from './fixtureFile';
+import { Tokenizer } from '../../src/tokenizer/index';
+import { FIXTURE_TEXT, UNICODE_TEXT, type RecordedFixtureFile, type RecordedTokensFile } from './fixtureFile';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PREDICTION_COUNT = 5;
@@ -66,9 +70,28 @@ async function record(model: 'gpt2' | 'bert'): Promise<void> {
   console.log(`wrote ${path.relative(root, output)}: ${tokens.count} tokens, ${Object.keys(patterns).length} patterns`);
 }
 
+/** Writes the GPT-2 fixture tokenizer's tokens of UNICODE_TEXT; the fake host pairs them with hand-made patterns. */
+function recordUnicodeTokens(): void {
+  const folder = 'test/fixtures/models/gpt2';
+  const tokenizer = Tokenizer.fromJson(readFileSync(path.join(root, folder, 'tokenizer.json'), 'utf8'));
+  const tokens = tokenizer.encode(UNICODE_TEXT);
+  const file: RecordedTokensFile = {
+    source: `Tokens of UNICODE_TEXT from ${folder}/tokenizer.json, written by test/webview/recordFixture.ts`,
+    tokens: { ids: [...tokens.ids], starts: [...tokens.starts], ends: [...tokens.ends], flags: [...tokens.flags], labels: tokens.labels },
+  };
+  const output = path.join(root, 'test/fixtures/webview', 'unicode-tokens.json');
+  writeFileSync(output, `${JSON.stringify(file)}\n`);
+  console.log(`wrote ${path.relative(root, output)}: ${tokens.count} tokens`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--unicode-only')) {
+    recordUnicodeTokens();
+    return;
+  }
   await record('gpt2');
   await record('bert');
+  recordUnicodeTokens();
 }
 
 main().catch((error: unknown) => {

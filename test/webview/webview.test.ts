@@ -393,12 +393,20 @@ test('bidirectional model has badges and no predictions', async () => {
 });
 
 test('long analysis renders and shades', async (t) => {
-  // 256 copies of the 32-token fixture: 8,192 tokens, a 256 MiB float32 pattern.
+  // 256 copies of the 32-token fixture: 8,192 tokens, a 256 MiB float32 pattern that the panel must not request.
   const started = Date.now();
   const { page, errors } = await openPage('light', { repeat: '256' });
   const loadMs = Date.now() - started;
   const count = await page.locator('.token-text [data-token][role="button"]').count();
   assert.equal(count, 8192);
+  const requests = await sentMessages(page);
+  assert.ok(!requests.some((message) => message.kind === 'patterns'), 'the panel requested a whole 8,192-token pattern');
+  const heatmapRequest = requests.find((message) => message.kind === 'heatmap');
+  assert.ok(heatmapRequest && heatmapRequest.kind === 'heatmap' && heatmapRequest.size <= 1024, 'no pooled heatmap of at most 1,024 cells was requested');
+  const plot = await page.evaluate(() => document.querySelector<HTMLCanvasElement>('canvas.heatmap-base')!.dataset);
+  assert.equal(plot.pooled, String(heatmapRequest.size));
+  const plotPixels = Number(plot.plot!.split(' ')[2]);
+  assert.equal(heatmapRequest.size, Math.min(1024, plotPixels), 'the pooled heatmap has one cell per device pixel, up to 1,024');
 
   // One statement per hover: tsx wraps named inner functions in a helper that does not exist in the page.
   const timings = await page.evaluate((selectors) => {
@@ -412,8 +420,18 @@ test('long analysis renders and shades', async (t) => {
     return { first: durations[0], second: durations[1] };
   }, [TOKEN(8000), TOKEN(100)]);
   await hoverToken(page, 8000);
+  // Above 1,024 tokens the shading waits for the hovered token's row from the host.
+  await page.waitForFunction((selector) => getComputedStyle(document.querySelector(selector)!).backgroundColor !== 'rgba(0, 0, 0, 0)', TOKEN(7999));
   const alphas = await shadeAlphas(page);
   assert.equal(argmax(alphas), 7999);
+  const rows = (await sentMessages(page)).filter((message) => message.kind === 'rows');
+  assert.ok(rows.some((message) => message.kind === 'rows' && message.indices[0] === 8000 && message.axis === 'row'));
+
+  // The readout of a pooled cell names its block and its maximum.
+  const box = (await page.locator('canvas.heatmap-overlay').boundingBox())!;
+  await page.mouse.move(box.x + box.width - 2, box.y + box.height - 2);
+  const readout = await page.locator('.heatmap-readout').textContent();
+  assert.match(readout ?? '', /^pooled block: queries \d+\u2013\d+ \u2192 keys \d+\u2013\d+: max \d\.\d{4}$/);
   t.diagnostic(`8,192 tokens: page load to drawn heatmap ${loadMs} ms; hover reshade ${timings.first.toFixed(1)} ms and ${timings.second.toFixed(1)} ms`);
   await screenshot(page, 'long');
   assert.deepEqual(errors, []);

@@ -4,6 +4,7 @@
  * analysis for "the same head on two texts".
  */
 import type { AnalysisView, TokenTable } from '../../src/protocol';
+import { FULL_PATTERN_MAX_TOKENS } from '../patternCache';
 
 export const MIN_COMPARED_HEADS = 2;
 export const MAX_COMPARED_HEADS = 4;
@@ -95,8 +96,21 @@ export function withTwoTextHead(state: ComparisonState, ref: HeadRef): Compariso
 }
 
 /**
+ * Returns why heads of `side` cannot be compared, or null when they can. The
+ * comparisons request whole n-by-n patterns, 4 n^2 bytes each, so they stop at
+ * FULL_PATTERN_MAX_TOKENS tokens.
+ */
+export function tooLongToCompare(side: AnalysisSide): string | null {
+  const n = side.tokens.count;
+  if (n <= FULL_PATTERN_MAX_TOKENS) return null;
+  return `Comparing heads needs whole attention patterns, so it is limited to ${FULL_PATTERN_MAX_TOKENS.toLocaleString('en-US')} tokens; ` +
+    `${side.title} has ${n.toLocaleString('en-US')}. Analyse a shorter selection to compare.`;
+}
+
+/**
  * Why the two texts cannot be compared, or null when they can: both must
- * exist, be different analyses and come from the same model.
+ * exist, be different analyses, come from the same model and be short enough
+ * for whole patterns.
  */
 export function twoTextProblem(state: ComparisonState): string | null {
   const { pinned, current } = state;
@@ -106,7 +120,7 @@ export function twoTextProblem(state: ComparisonState): string | null {
   if (pinned.modelName !== current.modelName || pinned.layers !== current.layers || pinned.heads !== current.heads) {
     return `The pinned analysis used ${pinned.modelName} and the current one ${current.modelName}; compare analyses of the same model.`;
   }
-  return null;
+  return tooLongToCompare(pinned) ?? tooLongToCompare(current);
 }
 
 /** Side of each pattern when patterns of n1 and n2 tokens share one scale (pixels per token) within `maxSide`. */

@@ -11,7 +11,8 @@ import type { AttentionMask } from '../heatmapRaster';
 import type { Theme } from '../theme';
 import { maxAbsolute, meanJensenShannon, patternDifference, weightCorrelation } from './compareMath';
 import {
-  MAX_COMPARED_HEADS, MIN_COMPARED_HEADS, tokenAtPixel, withHead, withoutHead, type AnalysisSide, type ComparisonState, type HeadRef,
+  MAX_COMPARED_HEADS, MIN_COMPARED_HEADS, tokenAtPixel, tooLongToCompare, withHead, withoutHead,
+  type AnalysisSide, type ComparisonState, type HeadRef,
 } from './compareState';
 import { button, cssColor, dropdown, element, redrawOnWidthChange } from './dom';
 import { paintDifference, paintPattern, readDivergingScale } from './paint';
@@ -51,6 +52,7 @@ function headName(ref: HeadRef): string {
 export class CompareView {
   readonly element = element('section', 'heads-compare');
   private readonly pickers = element('div', 'heads-controls');
+  private readonly message = element('div', 'heads-status');
   private readonly stage = element('div', 'heads-compare-stage');
   private readonly canvas = element('canvas', 'heads-compare-canvas');
   private readonly overlay = element('canvas', 'heads-compare-overlay');
@@ -70,7 +72,8 @@ export class CompareView {
     this.overlay.setAttribute('aria-hidden', 'true');
     this.canvas.setAttribute('role', 'img');
     this.stage.append(this.canvas, this.overlay);
-    this.element.append(this.pickers, this.stage, this.readout, this.figures, this.strip.element);
+    this.message.hidden = true;
+    this.element.append(this.pickers, this.message, this.stage, this.readout, this.figures, this.strip.element);
     this.overlay.addEventListener('mousemove', (event) => this.onMouseMove(event));
     this.overlay.addEventListener('mouseleave', () => this.setHovered(-1, -1));
     redrawOnWidthChange(this.element, () => this.draw());
@@ -82,9 +85,14 @@ export class CompareView {
     this.state = state;
     this.renderPickers();
     const side = state.current;
-    if (!side) {
+    const problem = side ? tooLongToCompare(side) : null;
+    this.message.textContent = problem ?? '';
+    this.message.hidden = problem === null;
+    if (!side || problem !== null) {
+      this.generation++;
       this.loaded = null;
       this.strip.setTokens(null);
+      this.renderFigures();
       this.draw();
       return;
     }

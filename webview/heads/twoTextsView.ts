@@ -61,6 +61,7 @@ export class TwoTextsView {
     const problem = twoTextProblem(state);
     this.message.textContent = problem ?? `Pinned: ${state.pinned!.title}. Current: ${state.current!.title}.`;
     if (problem !== null) {
+      this.generation++; // a reply for the previous texts must not replace this message
       this.loaded = null;
       this.strips[0].setTokens(state.pinned?.tokens ?? null);
       this.strips[1].setTokens(null);

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maxAbsolute, meanJensenShannon, patternDifference, weightCorrelation } from '../../../webview/heads/compareMath';
 import {
-  initialComparison, MAX_COMPARED_HEADS, sharedScale, tokenAtPixel, twoTextProblem, withCurrent, withHead, withoutHead, withPinned,
-  type AnalysisSide,
+  initialComparison, MAX_COMPARED_HEADS, sharedScale, tokenAtPixel, tooLongToCompare, twoTextProblem, withCurrent, withHead, withoutHead,
+  withPinned, type AnalysisSide,
 } from '../../../webview/heads/compareState';
+import { FULL_PATTERN_MAX_TOKENS } from '../../../webview/patternCache';
 import { divergingColor, rasterizeDifference } from '../../../webview/heads/divergingRaster';
 
 const causal = { causal: true, slidingWindow: null };
@@ -125,6 +126,14 @@ describe('comparison state', () => {
     assert.match(twoTextProblem(state) ?? '', /same model/);
     state = withCurrent(state, side(3));
     assert.equal(twoTextProblem(state), null);
+  });
+
+  it('refuses texts too long for whole patterns', () => {
+    const long = { ...side(4), tokens: { ...side(4).tokens, count: FULL_PATTERN_MAX_TOKENS + 1 } };
+    assert.equal(tooLongToCompare({ ...long, tokens: { ...long.tokens, count: FULL_PATTERN_MAX_TOKENS } }), null);
+    assert.match(tooLongToCompare(long) ?? '', /limited to 1,024 tokens; t4 has 1,025/);
+    const state = withCurrent(withPinned(withCurrent(initialComparison(), side(1)), side(1)), long);
+    assert.match(twoTextProblem(state) ?? '', /limited to 1,024 tokens/);
   });
 
   it('draws two texts at one scale', () => {

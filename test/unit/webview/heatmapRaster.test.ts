@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createColorScale, DEFAULT_BACKGROUNDS, DEFAULT_FOREGROUNDS, SCALE_LEVELS } from '../../../webview/colorScale';
-import { layoutHeatmap } from '../../../webview/heatmapGeometry';
-import { isMasked, rasterizePattern } from '../../../webview/heatmapRaster';
+import { blockOfToken, layoutHeatmap, tokensOfBlock } from '../../../webview/heatmapGeometry';
+import { isMasked, rasterizePattern, rasterizePooled } from '../../../webview/heatmapRaster';
 
 const scale = createColorScale('light', DEFAULT_BACKGROUNDS.light, DEFAULT_FOREGROUNDS.light);
 
@@ -97,6 +97,65 @@ test('hatched cells match isMasked for every mask', () => {
         const hatched = centre.join() !== shade.join();
         assert.equal(hatched, isMasked(mask, row, column), `cell (${row}, ${column}) with ${JSON.stringify(mask)}`);
       }
+    }
+  }
+});
+
+/** Pools like the worker: blocks split at floor(c n / size), each cell the block maximum, masked when all of it is. */
+function pool(pattern: Float32Array, n: number, size: number, mask: { causal: boolean; slidingWindow: number | null }) {
+  const data = new Float32Array(size * size);
+  const masked = new Uint8Array(size * size).fill(1);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      for (let row = Math.floor((r * n) / size); row < Math.floor(((r + 1) * n) / size); row++) {
+        for (let column = Math.floor((c * n) / size); column < Math.floor(((c + 1) * n) / size); column++) {
+          if (isMasked(mask, row, column)) continue;
+          masked[r * size + c] = 0;
+          data[r * size + c] = Math.max(data[r * size + c], pattern[row * n + column]);
+        }
+      }
+    }
+  }
+  return { size, data, masked };
+}
+
+test('pooled grid draws the same pixels as the whole pattern', () => {
+  const n = 50;
+  const mask = { causal: true, slidingWindow: 7 };
+  const pattern = new Float32Array(n * n);
+  for (let row = 0; row < n; row++) for (let column = 0; column < n; column++) pattern[row * n + column] = ((row * 31 + column * 17) % 23) / 23;
+  const layout = layoutHeatmap({ tokenCount: n, availableWidth: 16, devicePixelRatio: 1, labelWidth: 0 });
+  const side = 16;
+  const small = { ...layout, plotDevicePixels: side, plotSize: side, cellSize: side / n };
+  const whole = new Uint8ClampedArray(side * side * 4);
+  const pooled = new Uint8ClampedArray(side * side * 4);
+  rasterizePattern(whole, pattern, small, mask, scale);
+  rasterizePooled(pooled, pool(pattern, n, side, mask), side, scale);
+  assert.deepEqual(pooled, whole);
+});
+
+test('pooled grid scales up and hatches masked cells', () => {
+  // 2 x 2 cells on 4 x 4 pixels: cell (0, 1) masked, cell (1, 0) at full weight.
+  const grid = { size: 2, data: Float32Array.of(0, 0, 1, 0), masked: Uint8Array.of(0, 1, 0, 0) };
+  const pixels = new Uint8ClampedArray(4 * 4 * 4);
+  rasterizePooled(pixels, grid, 4, scale);
+  assert.deepEqual(pixel(pixels, 4, 0, 3), level(SCALE_LEVELS - 1));
+  assert.deepEqual(pixel(pixels, 4, 1, 1), level(0));
+  const line = scale.maskLine;
+  const background = scale.maskBackground;
+  const maskColours = new Set([[line.r, line.g, line.b, 255].join(), [background.r, background.g, background.b, 255].join()]);
+  for (const [x, y] of [[2, 0], [3, 1]]) assert.ok(maskColours.has(pixel(pixels, 4, x, y).join()), `pixel (${x}, ${y})`);
+  assert.throws(() => rasterizePooled(pixels, { ...grid, size: 3 }, 4, scale), /size 3 needs 9/);
+});
+
+test('blockOfToken inverts tokensOfBlock', () => {
+  for (const [n, size] of [[10, 4], [8192, 1024], [8192, 1226], [33, 5], [7, 7]]) {
+    const cells = Math.min(n, size);
+    for (let block = 0; block < cells; block++) {
+      const { start, end } = tokensOfBlock(block, n, cells);
+      assert.ok(end > start, `block ${block} of ${n} tokens in ${cells} is empty`);
+      assert.equal(blockOfToken(start, n, cells), block);
+      assert.equal(blockOfToken(end - 1, n, cells), block);
     }
   }
 });

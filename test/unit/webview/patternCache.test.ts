@@ -24,6 +24,16 @@ test('cache evicts least recently used past budget', () => {
   assert.equal(cache.size, 128);
 });
 
+test('cache counts bytes with sizeOf', () => {
+  const cache = new PatternCache<{ data: Float32Array; masked: Uint8Array }>(100, (value) => value.data.byteLength + value.masked.byteLength);
+  cache.set('a', { data: new Float32Array(8), masked: new Uint8Array(8) });
+  assert.equal(cache.size, 40);
+  cache.set('b', { data: new Float32Array(8), masked: new Uint8Array(8) });
+  cache.set('c', { data: new Float32Array(8), masked: new Uint8Array(8) });
+  assert.equal(cache.get('a'), undefined, 'the oldest entry went past the 100-byte budget');
+  assert.equal(cache.size, 80);
+});
+
 test('cache keeps newest entry over budget', () => {
   const cache = new PatternCache(64);
   cache.set('small', new Float32Array(4));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TokenFlag, type TokenTable } from '../../../src/protocol';
-import { layoutTokens, type TokenLine } from '../../../webview/tokenLayout';
+import { describeSharedPart, layoutTokens, type LinePiece, type TokenLine } from '../../../webview/tokenLayout';
 
 interface TokenSpec {
   start: number;
@@ -21,7 +21,10 @@ function table(specs: TokenSpec[]): TokenTable {
   };
 }
 
-/** Renders lines as readable strings: [i:text] for tokens, {text} for uncovered text, ⏎i for a newline in token i. */
+/**
+ * Renders lines as readable strings: [i:text] for tokens, {text} for uncovered text, ⏎i for a newline in token i,
+ * ␍i for the CR of a CRLF split across tokens, (text|i,j) for a character shared by tokens i and j.
+ */
 function show(lines: TokenLine[]): string[] {
   return lines.map((line) =>
     line.pieces
@@ -33,8 +36,10 @@ function show(lines: TokenLine[]): string[] {
             return `⏎${piece.token}`;
           case 'special':
             return `<${piece.token}:${piece.label}>`;
-          case 'continuation':
-            return `+${piece.token}`;
+          case 'carriageReturn':
+            return `␍${piece.token}`;
+          case 'shared':
+            return `(${piece.text}|${piece.parts.map((part) => part.token).join(',')})`;
         }
       })
       .join(''),
@@ -95,12 +100,91 @@ test('partial-character tokens share one rendering of the character', () => {
   const text = 'a😀b';
   const partial = TokenFlag.PartialCharacter;
   const tokens = table([
-    { start: 0, end: 1 },
-    { start: 1, end: 3, flags: partial, label: '<0xF0 0x9F>' },
-    { start: 1, end: 3, flags: partial, label: '<0x98 0x80>' },
-    { start: 3, end: 4 },
+    { start: 0, end: 1, label: 'a' },
+    { start: 1, end: 3, flags: partial, label: '<0xF0><0x9F>' },
+    { start: 1, end: 3, flags: partial, label: '<0x98><0x80>' },
+    { start: 3, end: 4, label: 'b' },
   ]);
-  assert.deepEqual(show(layoutTokens(text, tokens, text.length)), ['[0:a][1:😀]+2[3:b]']);
+  const lines = layoutTokens(text, tokens, text.length);
+  assert.deepEqual(show(lines), ['[0:a](😀|1,2)[3:b]']);
+  const shared = lines[0].pieces[1] as Extract<LinePiece, { kind: 'shared' }>;
+  assert.deepEqual(shared.parts.map(describeSharedPart), ['part of a character: bytes 1–2 of 4', 'part of a character: bytes 3–4 of 4']);
+});
+
+test('token with whole characters and part of the next', () => {
+  // As GPT-2 splits " 中": "Ġä" holds the space and the first byte, "¸Ń" the other two.
+  const text = 'x 中';
+  const partial = TokenFlag.PartialCharacter;
+  const tokens = table([
+    { start: 0, end: 1, label: 'x' },
+    { start: 1, end: 3, flags: partial, label: '␣<0xE4>' },
+    { start: 2, end: 3, flags: partial, label: '<0xB8><0xAD>' },
+  ]);
+  const lines = layoutTokens(text, tokens, text.length);
+  assert.deepEqual(show(lines), ['[0:x][1: ](中|1,2)']);
+  const shared = lines[0].pieces[2] as Extract<LinePiece, { kind: 'shared' }>;
+  assert.deepEqual(shared.parts.map(describeSharedPart), ['part of a character: byte 1 of 3', 'part of a character: bytes 2–3 of 3']);
+});
+
+test('emoji sequence is one character for its byte tokens', () => {
+  // Family: man ZWJ woman, 4 + 3 + 4 bytes, one byte token each: one grapheme cluster, shown once.
+  const text = '👨\u200d👩.';
+  const bytes = [...new TextEncoder().encode('👨\u200d👩')];
+  const ranges = [0, 0, 0, 0, 2, 2, 2, 3, 3, 3, 3].map((start, i) => ({ start, end: i < 4 ? 2 : i < 7 ? 3 : 5 }));
+  const tokens = table([
+    ...ranges.map((range, i) => ({ ...range, flags: TokenFlag.PartialCharacter, label: `<0x${bytes[i].toString(16).toUpperCase()}>` })),
+    { start: 5, end: 6, label: '.' },
+  ]);
+  const lines = layoutTokens(text, tokens, text.length);
+  assert.deepEqual(show(lines), ['(👨\u200d👩|0,1,2,3,4,5,6,7,8,9,10)[11:.]']);
+  const shared = lines[0].pieces[0] as Extract<LinePiece, { kind: 'shared' }>;
+  assert.equal(describeSharedPart(shared.parts[5]), 'part of a character: byte 6 of 11');
+});
+
+test('combining mark shares its base character', () => {
+  const text = 'e\u0301 ';
+  const tokens = table([
+    { start: 0, end: 1, label: 'e' },
+    { start: 1, end: 2, flags: TokenFlag.PartialCharacter, label: '<0xCC>' },
+    { start: 1, end: 2, flags: TokenFlag.PartialCharacter, label: '<0x81>' },
+    { start: 2, end: 3, label: '␣' },
+  ]);
+  const lines = layoutTokens(text, tokens, text.length);
+  assert.deepEqual(show(lines), ['(e\u0301|0,1,2)[3: ]']);
+  const shared = lines[0].pieces[0] as Extract<LinePiece, { kind: 'shared' }>;
+  assert.deepEqual(shared.parts.map((part) => [part.firstByte, part.lastByte]), [[1, 1], [2, 2], [3, 3]]);
+});
+
+test('unreadable byte counts leave bytes unnumbered', () => {
+  const text = '😀';
+  const tokens = table([
+    { start: 0, end: 2, flags: TokenFlag.PartialCharacter, label: 'unexpected label' },
+    { start: 0, end: 2, flags: TokenFlag.PartialCharacter, label: '<0x80>' },
+  ]);
+  const shared = layoutTokens(text, tokens, text.length)[0].pieces[0] as Extract<LinePiece, { kind: 'shared' }>;
+  assert.equal(describeSharedPart(shared.parts[0]), 'part of a character of 4 bytes');
+});
+
+test('CRLF split into CR and LF tokens breaks the line once', () => {
+  const text = 'a.\r\nb\r\n';
+  const tokens = table([
+    { start: 0, end: 1 },
+    { start: 1, end: 3 },
+    { start: 3, end: 4 },
+    { start: 4, end: 5 },
+    { start: 5, end: 6 },
+    { start: 6, end: 7 },
+  ]);
+  assert.deepEqual(show(layoutTokens(text, tokens, text.length)), ['[0:a][1:.]␍1⏎2', '[3:b]␍4⏎5', '']);
+});
+
+test('lone CR is a line break', () => {
+  const text = 'a\rb';
+  const tokens = table([
+    { start: 0, end: 2 },
+    { start: 2, end: 3 },
+  ]);
+  assert.deepEqual(show(layoutTokens(text, tokens, text.length)), ['[0:a]⏎0', '[1:b]']);
 });
 
 test('text past analysedLength is not shown', () => {

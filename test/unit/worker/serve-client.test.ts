@@ -5,7 +5,8 @@ import { MessageChannel } from 'node:worker_threads';
 import type { ModelFolder } from '../../../src/engine/checkpoint';
 import { CancelledError, InputError } from '../../../src/engine/errors';
 import type {
-  AnalysisSummary, HeadMetricsTable, ModelInfo, PatternBlock, PatternSelection, Prediction, ThumbnailBlock,
+  AnalysisSummary, HeadMetricsTable, ModelInfo, PatternAxis, PatternBlock, PatternRows, PatternSelection, PooledPattern, Prediction,
+  ThumbnailBlock,
 } from '../../../src/protocol';
 import { EngineClient, WorkerRequestError, WorkerStoppedError } from '../../../src/worker/client';
 import { nodePort } from '../../../src/worker/port';
@@ -77,6 +78,14 @@ class ScriptedEngine implements ServedEngine {
   patterns(analysisId: number, selections: PatternSelection[]): PatternBlock {
     this.patternStore.set([0.25, 0.75, 1, 0], 2);
     return { selections, tokenCount: 2, data: this.patternStore.subarray(2, 6) };
+  }
+
+  rows(analysisId: number, selection: PatternSelection, indices: number[], axis: PatternAxis): PatternRows {
+    return { selection, axis, indices, tokenCount: 2, data: new Float32Array(indices.length * 2).fill(analysisId) };
+  }
+
+  heatmap(analysisId: number, selection: PatternSelection, size: number): PooledPattern {
+    return { selection, tokenCount: 2, size, data: new Float32Array(size * size), masked: new Uint8Array(size * size) };
   }
 
   thumbnails(analysisId: number, size: number): ThumbnailBlock {
