@@ -369,6 +369,11 @@ export interface AnalysisView {
   readonly firstLine: number;
   /** True once the document was edited after the analysis: ranges may be wrong. */
   readonly stale: boolean;
+  /**
+   * Characters of the selection (or document) after `text` that the host cut
+   * before tokenizing, so no token and no count in `summary` covers them; 0 when nothing was cut.
+   */
+  readonly untokenizedCharacters: number;
 }
 
 export interface WebviewSettings {
@@ -390,6 +395,16 @@ export interface BusyMessage {
   readonly kind: 'busy';
   readonly busy: boolean;
   readonly label: string;
+}
+
+/**
+ * Host -> webview: the last Analyze Selection failed, e.g. its model could not
+ * be loaded. The message is the one the notification shows. It stays valid
+ * until the next BusyMessage with busy true; the host sends it again after `ready`.
+ */
+export interface ErrorMessage {
+  readonly kind: 'error';
+  readonly message: string;
 }
 
 /** Host -> webview: the document changed since the analysis. */
@@ -423,6 +438,7 @@ export interface WebviewReplyError {
 export type HostToWebviewMessage =
   | StateMessage
   | BusyMessage
+  | ErrorMessage
   | StaleMessage
   | FocusMessage
   | WebviewReply

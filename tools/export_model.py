@@ -288,7 +288,9 @@ def export(checkpoint_path: Path) -> None:
     training = {
         "checkpoint_step": state["step"],
         "max_steps": config["training"]["max_steps"],
-        "complete": state["step"] >= config["training"]["max_steps"],
+        # A run ends at max_steps or, when time_budget_seconds is set, when its training time reaches the budget.
+        "complete": state["step"] >= config["training"]["max_steps"]
+        or state["elapsed_seconds"] >= config["training"].get("time_budget_seconds", float("inf")),
         "tokens_seen": state["tokens_seen"],
         "training_seconds": round(state["elapsed_seconds"], 1),
         "training_seconds_note": "time in the training loop (steps and evaluations), without checkpoint writes",

@@ -2,6 +2,7 @@ import type {
   AnalysisView,
   AttentionDirection,
   BusyMessage,
+  ErrorMessage,
   FocusMessage,
   PatternSelection,
   PooledPattern,
@@ -45,6 +46,22 @@ function sameSelection(a: PatternSelection, b: PatternSelection): boolean {
   return a.layer === b.layer && a.head === b.head;
 }
 
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Describes what was cut before the forward pass, for the summary line; returns '' when nothing was. */
+function cutNotice(droppedTokens: number, untokenizedCharacters: number): string {
+  if (droppedTokens === 0 && untokenizedCharacters === 0) return '';
+  const parts: string[] = [];
+  if (droppedTokens > 0) parts.push(`${plural(droppedTokens, 'token')} past the limit`);
+  if (untokenizedCharacters > 0) {
+    const where = droppedTokens > 0 ? 'after them' : 'at the end of the text';
+    parts.push(`${plural(untokenizedCharacters, 'character')} ${where}`);
+  }
+  return ` \u00b7 ${parts.join(' and ')} ${droppedTokens + untokenizedCharacters === 1 ? 'was' : 'were'} not analyzed`;
+}
+
 function describeSelection(selection: PatternSelection): string {
   if (selection.head === 'mean') return `layer ${selection.layer}, mean of heads`;
   if (selection.head === 'max') return `layer ${selection.layer}, max over heads`;
@@ -81,6 +98,8 @@ export class App {
   /** Cache key of the pooled pattern being requested, so a resize does not request it twice. */
   private pooledRequest = '';
   private stale = false;
+  /** Why the last analysis failed, or '' when it did not. */
+  private failure = '';
   private saved: SavedState;
   private tokenFingerprint: number | null = null;
   private restorePending = true;
@@ -170,7 +189,16 @@ export class App {
 
   onBusy(message: BusyMessage): void {
     this.banners.setBusy(message.busy, message.label);
-    this.banners.setEmpty(!message.busy && this.analysis === null);
+    if (message.busy) this.failure = '';
+    this.banners.setError(this.failure);
+    this.banners.setEmpty(!message.busy && this.analysis === null && this.failure === '');
+  }
+
+  /** Shows why the last analysis failed, until the next one starts. */
+  onError(message: ErrorMessage): void {
+    this.failure = message.message;
+    this.banners.setError(this.failure);
+    this.banners.setEmpty(false);
   }
 
   onStale(message: StaleMessage): void {
@@ -245,9 +273,7 @@ export class App {
     const documentName = decodeURIComponent(analysis.documentUri.split('/').pop() ?? analysis.documentUri);
     this.layout.title.textContent = `${documentName}, from line ${analysis.firstLine + 1} \u00b7 ${summary.model.name} (${summary.model.modelType})`;
     let costLine = formatCostSummary(summary.model, n);
-    if (summary.droppedTokens > 0) {
-      costLine += ` \u00b7 ${summary.droppedTokens.toLocaleString('en-US')} tokens past the limit were not analysed`;
-    }
+    costLine += cutNotice(summary.droppedTokens, analysis.untokenizedCharacters);
     this.layout.summary.textContent = costLine;
   }
 

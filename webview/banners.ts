@@ -1,8 +1,9 @@
-/** The empty, busy, stale and notice lines above the views. */
+/** The empty, busy, error, stale and notice lines above the views. */
 export class Banners {
   readonly element: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly busy: HTMLElement;
+  private readonly error: HTMLElement;
   private readonly stale: HTMLElement;
   private readonly notice: HTMLElement;
 
@@ -13,6 +14,8 @@ export class Banners {
     this.empty = this.line('empty', 'Select text and run Attention Inspector: Analyze Selection.');
     this.busy = this.line('busy', '');
     this.busy.setAttribute('role', 'status');
+    this.error = this.line('error', '');
+    this.error.setAttribute('role', 'alert');
     this.stale = this.line(
       'stale',
       'The document changed since this analysis, so token positions may be off. Run Attention Inspector: Analyze Selection again.',
@@ -37,7 +40,13 @@ export class Banners {
 
   setBusy(busy: boolean, label: string): void {
     this.busy.hidden = !busy;
-    this.busy.textContent = label || 'Analysing\u2026';
+    this.busy.textContent = label || 'Analyzing\u2026';
+  }
+
+  /** Shows why the last analysis failed; an empty string hides it. */
+  setError(text: string): void {
+    this.error.hidden = text === '';
+    this.error.textContent = text;
   }
 
   setStale(stale: boolean): void {

@@ -5,6 +5,10 @@ import { configFromModelInfo } from '../src/cost/from-model-info';
 import type { ModelInfo } from '../src/protocol';
 import { formatBytes, formatCount } from './cost/costFormat';
 
+function allLayers(layers: number): string {
+  return layers === 1 ? '1 layer' : `all ${formatCount(layers)} layers`;
+}
+
 /** Formats the summary line for the loaded model; with invalid model dimensions it names the token count and the problem. */
 export function formatCostSummary(model: ModelInfo, tokens: number): string {
   const count = `${formatCount(tokens)} ${tokens === 1 ? 'token' : 'tokens'}`;
@@ -17,7 +21,7 @@ export function formatCostSummary(model: ModelInfo, tokens: number): string {
   }
   const parts = [
     count,
-    `eager attention (fp32) ${formatBytes(summary.eagerPerLayer)} per layer, ${formatBytes(summary.eagerAllLayers)} for all ${model.layers}`,
+    `eager attention (fp32) ${formatBytes(summary.eagerPerLayer)} per layer, ${formatBytes(summary.eagerAllLayers)} for ${allLayers(model.layers)}`,
     `tiled ${formatBytes(summary.tiled)}`,
   ];
   if (summary.kvCache !== null) parts.push(`KV cache ${formatBytes(summary.kvCache)}`);

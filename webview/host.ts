@@ -1,5 +1,6 @@
 import type {
   BusyMessage,
+  ErrorMessage,
   FocusMessage,
   HeadsCommandMessage,
   HostToWebviewMessage,
@@ -24,6 +25,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export interface HostMessageHandlers {
   state(message: StateMessage): void;
   busy(message: BusyMessage): void;
+  error(message: ErrorMessage): void;
   stale(message: StaleMessage): void;
   focus(message: FocusMessage): void;
   headsCommand(message: HeadsCommandMessage): void;
@@ -33,6 +35,7 @@ export interface HostMessageHandlers {
 const HOST_MESSAGE_KINDS: ReadonlySet<string> = new Set<HostToWebviewMessage['kind']>([
   'state',
   'busy',
+  'error',
   'stale',
   'focus',
   'reply',
@@ -91,6 +94,9 @@ export class HostConnection {
         break;
       case 'busy':
         this.handlers.busy(message);
+        break;
+      case 'error':
+        this.handlers.error(message);
         break;
       case 'stale':
         this.handlers.stale(message);

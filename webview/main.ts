@@ -85,6 +85,7 @@ function start(): void {
       }
     },
     busy: (message) => app.onBusy(message),
+    error: (message) => app.onError(message),
     stale: (message) => app.onStale(message),
     focus: (message) => app.onFocus(message),
     headsCommand: (message) => heads.runCommand(message.command),

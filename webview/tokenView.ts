@@ -1,6 +1,7 @@
 import { TokenFlag, type AnalysisView } from '../src/protocol';
 import { weightToLevel, type ColorScale } from './colorScale';
-import { layoutTokens, type LinePiece } from './tokenLayout';
+import { renderLinePieces } from './tokenPieces';
+import { layoutTokens } from './tokenLayout';
 
 /** What a person did in the token text; the app decides what it means for focus and pinning. */
 export interface TokenViewEvents {
@@ -16,11 +17,9 @@ export interface TokenViewEvents {
 
 /** Lines per block; each block is skipped by layout and paint while off screen (`content-visibility: auto`). */
 const LINES_PER_BLOCK = 40;
-/** Marker drawn for a line break inside a token. */
-const NEWLINE_MARKER = '\u21b5';
 
 /**
- * The analysed text with one span per token, laid out in the document's
+ * The analyzed text with one span per token, laid out in the document's
  * lines. One listener per event type on the container serves every token.
  */
 export class TokenView {
@@ -39,7 +38,7 @@ export class TokenView {
     this.element = document.createElement('div');
     this.element.className = 'token-text';
     this.element.setAttribute('role', 'group');
-    this.element.setAttribute('aria-label', 'Analysed text, one button per token');
+    this.element.setAttribute('aria-label', 'Analyzed text, one button per token');
     this.element.addEventListener('mouseover', (event) => this.onMouseOver(event));
     this.element.addEventListener('mouseleave', () => this.events.hover(null));
     this.element.addEventListener('click', (event) => this.onClick(event));
@@ -70,7 +69,9 @@ export class TokenView {
       }
       const row = document.createElement('div');
       row.className = 'token-line';
-      for (const piece of line.pieces) row.appendChild(this.renderPiece(piece, tokens.flags));
+      // Tokens isolate their own direction, which hides their letters from the browser's choice of the line's direction.
+      row.dir = line.direction;
+      row.appendChild(renderLinePieces(line, (span, token) => this.addTokenSpan(span, token, tokens.flags)));
       // An empty line still needs height.
       if (line.pieces.length === 0) row.appendChild(document.createTextNode('\u200b'));
       block!.appendChild(row);
@@ -88,33 +89,12 @@ export class TokenView {
     this.element.replaceChildren();
   }
 
-  private renderPiece(piece: LinePiece, flags: Uint8Array): Node {
-    if (piece.kind === 'text' && piece.token < 0) return document.createTextNode(piece.text);
-
-    const span = document.createElement('span');
-    span.dataset.token = String(piece.token);
-    span.className = 'token';
-    switch (piece.kind) {
-      case 'text':
-        span.textContent = piece.text;
-        break;
-      case 'newline':
-        span.textContent = NEWLINE_MARKER;
-        span.classList.add('newline');
-        break;
-      case 'special':
-        span.textContent = piece.label;
-        span.classList.add('special');
-        break;
-      case 'continuation':
-        span.textContent = '+';
-        span.title = `Another part of the same character: ${piece.label}`;
-        span.classList.add('continuation');
-        break;
-    }
-    if (flags[piece.token] & TokenFlag.PartialCharacter) span.classList.add('partial');
-
-    const group = this.spans[piece.token];
+  /** Registers the element of a token: the first element of each token is its button. */
+  private addTokenSpan(span: HTMLElement, token: number, flags: Uint8Array): HTMLElement {
+    span.dataset.token = String(token);
+    span.classList.add('token');
+    if (flags[token] & TokenFlag.PartialCharacter) span.classList.add('partial');
+    const group = this.spans[token];
     if (group.length === 0) {
       span.setAttribute('role', 'button');
       span.setAttribute('tabindex', '-1');

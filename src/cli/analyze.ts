@@ -1,27 +1,33 @@
-/** `attention-inspector analyze`: loads a model, analyses a file or part of it, and prints one head's attention. */
+/** `attention-inspector analyze`: loads a model, analyzes a file or part of it, and prints one head's attention. */
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
+import type { ModelFolder } from '../engine/checkpoint';
 import { Engine } from '../engine/engine';
-import type { PatternSelection } from '../protocol';
-import { UsageError, type AnalyzeArguments } from './args';
-import { readModelFolder } from './model-folder';
+import { EngineError } from '../engine/errors';
+import { checkInputText } from '../engine/inputText';
+import type { ModelInfo, PatternSelection } from '../protocol';
+import { InputFileError, UsageError, type AnalyzeArguments } from './args';
+import { errorCode, ModelError, readModelFolder } from './model-folder';
 import { formatJson, formatText } from './report';
 import { LineIndex } from './text-range';
 
 /** Runs the analysis and returns the text to print on standard output. */
 export async function runAnalyze(options: AnalyzeArguments): Promise<string> {
   const started = performance.now();
-  checkPath(options.model, 'directory', '--model');
-  checkPath(options.file, 'file', '--file');
+  const folder = readModelFolder(options.model);
+  checkFile(options.file);
 
   const fileText = readText(options.file);
   const lines = new LineIndex(fileText);
   const [begin, end] = selectOffsets(lines, options);
   const text = fileText.slice(begin, end);
-  if (text.length === 0) throw new UsageError(options.range === null ? `${options.file} is empty.` : '--range selects no characters.');
+  const subject = options.range === null ? `The file ${options.file}` : `The range ${formatRange(options)} of ${options.file}`;
+  const rejected = checkInputText(text, subject, (offset) => lines.positionOf(begin + offset));
+  if (rejected) throw new InputFileError(rejected.message);
 
   const engine = new Engine();
-  const model = await engine.loadModel(readModelFolder(options.model));
+  const model = await loadModel(engine, folder, options.model);
   const loadMs = performance.now() - started;
 
   const layer = options.layer ?? model.layers - 1;
@@ -53,15 +59,30 @@ export async function runAnalyze(options: AnalyzeArguments): Promise<string> {
   return options.json ? formatJson(report) : formatText(report);
 }
 
-function checkPath(path: string, kind: 'file' | 'directory', option: string): void {
+/** Loads the model, turning an engine error into one that names the folder's full path. */
+async function loadModel(engine: Engine, folder: ModelFolder, directory: string): Promise<ModelInfo> {
+  try {
+    return await engine.loadModel(folder);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    throw new ModelError(`The model in ${resolve(directory)} could not be loaded: ${error.message}`);
+  }
+}
+
+function checkFile(path: string): void {
   let isDirectory: boolean;
   try {
     isDirectory = statSync(path).isDirectory();
   } catch (error) {
-    throw new UsageError(`${option} ${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    if (errorCode(error) === 'ENOENT') throw new InputFileError(`--file ${path} was not found.`);
+    throw new InputFileError(`--file ${path} cannot be read (${error instanceof Error ? error.message : String(error)}).`);
   }
-  if (kind === 'directory' && !isDirectory) throw new UsageError(`${option} ${path} is a file; pass the model's folder.`);
-  if (kind === 'file' && isDirectory) throw new UsageError(`${option} ${path} is a folder; pass a text file.`);
+  if (isDirectory) throw new InputFileError(`--file ${path} is a folder; pass a text file.`);
+}
+
+function formatRange(options: AnalyzeArguments): string {
+  const range = options.range;
+  return range === null ? '' : `${range.start.line}:${range.start.column}-${range.end.line}:${range.end.column}`;
 }
 
 /** Reads UTF-8 text, dropping a byte order mark as editors do, so columns match theirs. */
@@ -70,7 +91,7 @@ function readText(path: string): string {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
   } catch (error) {
-    throw new UsageError(`--file ${path} is not UTF-8 text (${error instanceof Error ? error.message : String(error)}).`);
+    throw new InputFileError(`--file ${path} is not UTF-8 text (${error instanceof Error ? error.message : String(error)}).`);
   }
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }

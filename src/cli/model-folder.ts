@@ -8,24 +8,54 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 import type { ModelFolder } from '../engine/checkpoint';
-import { InputError } from '../engine/errors';
 
+/** Files every model folder needs besides its weights. */
+const REQUIRED_FILES = ['config.json', 'tokenizer.json'] as const;
+const SINGLE_CHECKPOINT = 'model.safetensors';
+const SHARDED_INDEX = 'model.safetensors.index.json';
+const ADVICE = `Pass a Hugging Face model folder with config.json, tokenizer.json and ${SINGLE_CHECKPOINT} (or ${SHARDED_INDEX} and its shards).`;
+
+/** A model folder that is missing or incomplete, or a model that failed to load; the CLI exits with code 1. */
+export class ModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+/**
+ * Opens a model folder, checking that it exists and has the files a model
+ * needs. Errors name the folder's absolute path.
+ */
 export function readModelFolder(directory: string): ModelFolder {
   const path = resolve(directory);
   let isDirectory: boolean;
   try {
     isDirectory = statSync(path).isDirectory();
   } catch (error) {
-    throw new InputError(`Model folder ${path} cannot be read (${error instanceof Error ? error.message : String(error)}). Pass an existing Hugging Face model folder.`);
+    if (errorCode(error) === 'ENOENT') throw new ModelError(`The model folder ${path} was not found. ${ADVICE}`);
+    throw new ModelError(`The model folder ${path} cannot be read (${error instanceof Error ? error.message : String(error)}).`);
   }
   if (!isDirectory) {
-    throw new InputError(`${path} is a file, not a folder. Pass the folder that contains config.json.`);
+    throw new ModelError(`${path} is a file, not a folder. ${ADVICE}`);
   }
 
   const names = new Set(readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name));
+  const missing: string[] = REQUIRED_FILES.filter((name) => !names.has(name));
+  if (!names.has(SINGLE_CHECKPOINT) && !names.has(SHARDED_INDEX)) missing.push(SINGLE_CHECKPOINT);
+  if (missing.length > 0) {
+    const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`;
+    throw new ModelError(`The model folder ${path} is missing ${list}. ${ADVICE}`);
+  }
   return {
     name: basename(path),
     fileNames: () => [...names],
     read: (name) => (names.has(name) ? readFileSync(join(path, name)) : undefined),
   };
+}
+
+/** The Node.js error code of a failed file system call, such as "ENOENT". */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
 }

@@ -6,7 +6,7 @@ export interface AnalyzeReport {
   readonly file: string;
   readonly model: ModelInfo;
   readonly summary: AnalysisSummary;
-  /** File offset of the analysed text's first character; token offsets are relative to it. */
+  /** File offset of the analyzed text's first character; token offsets are relative to it. */
   readonly baseOffset: number;
   readonly lines: LineIndex;
   readonly selection: PatternSelection;
@@ -21,15 +21,17 @@ export function formatText(report: AnalyzeReport): string {
   const tokens = summary.tokens;
   const out: string[] = [];
 
-  out.push(`Model    ${model.name} (${model.modelType}, ${model.dtype}): ${model.layers} layers, ${model.heads} heads ` +
+  out.push(`Model    ${model.name} (${model.modelType}, ${model.dtype}): ${countOf(model.layers, 'layer')}, ${countOf(model.heads, 'head')} ` +
     `(${model.kvHeads} key/value), head dim ${model.headDim}, d_model ${model.dModel}, MLP ${model.intermediateSize}, ` +
-    `vocabulary ${model.vocabSize}, ${model.maxPositions} positions${model.slidingWindow === null ? '' : `, sliding window ${model.slidingWindow}`}, ` +
-    `${model.parameterCount.toLocaleString('en-US')} parameters`);
+    `vocabulary ${model.vocabSize.toLocaleString('en-US')}, ${countOf(model.maxPositions, 'position')}` +
+    `${model.slidingWindow === null ? '' : `, sliding window ${model.slidingWindow}`}, ${countOf(model.parameterCount, 'parameter')}`);
   const first = lines.positionOf(baseOffset);
   const last = lines.positionOf(baseOffset + summary.analysedLength);
-  out.push(`Text     ${report.file} ${formatPosition(first)}-${formatPosition(last)}, ${summary.analysedLength} characters, ${tokens.count} tokens`);
+  out.push(`Text     ${report.file} ${formatPosition(first)}-${formatPosition(last)}, ` +
+    `${countOf(summary.analysedLength, 'character')}, ${countOf(tokens.count, 'token')}`);
   if (summary.droppedTokens > 0) {
-    out.push(`         ${summary.droppedTokens} tokens beyond the limit were dropped; raise --max-tokens (up to ${model.maxPositions}) to keep more.`);
+    const dropped = summary.droppedTokens === 1 ? '1 token beyond the limit was dropped' : `${countOf(summary.droppedTokens, 'token')} beyond the limit were dropped`;
+    out.push(`         ${dropped}; raise --max-tokens (up to ${model.maxPositions.toLocaleString('en-US')}) to keep more.`);
   }
 
   out.push('', 'Tokens (offsets are UTF-16 code units from the start of the file; the end is exclusive)');
@@ -49,7 +51,8 @@ export function formatText(report: AnalyzeReport): string {
   }
 
   const head = typeof report.selection.head === 'number' ? `head ${report.selection.head}` : `${report.selection.head} of all heads`;
-  out.push('', `Attention, layer ${report.selection.layer}, ${head}: the ${report.top} keys each token attends to most`);
+  const keys = report.top === 1 ? 'the key' : `the ${report.top} keys`;
+  out.push('', `Attention, layer ${report.selection.layer}, ${head}: ${keys} each token attends to most`);
   for (let query = 0; query < tokens.count; query++) {
     const keys = topKeys(report.pattern, tokens.count, query, report.top)
       .map((key) => `${key}:${tokens.labels[key]} ${report.pattern[query * tokens.count + key].toFixed(3)}`)
@@ -63,7 +66,7 @@ export function formatText(report: AnalyzeReport): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Formats the `--json` object. Offsets are UTF-16 code units from the start of the file, and -1 for special tokens. */
+/** Formats the `--json` object. Offsets are UTF-16 code units from the start of the file, and null for special tokens. */
 export function formatJson(report: AnalyzeReport): string {
   const { summary, baseOffset } = report;
   const tokens = summary.tokens;
@@ -71,13 +74,13 @@ export function formatJson(report: AnalyzeReport): string {
   const json = {
     file: report.file,
     model: report.model,
-    analysedLength: summary.analysedLength,
+    analyzedLength: summary.analysedLength,
     droppedTokens: summary.droppedTokens,
     tokens: Array.from({ length: n }, (_, i) => ({
       id: tokens.ids[i],
       label: tokens.labels[i],
-      start: tokens.starts[i] < 0 ? -1 : baseOffset + tokens.starts[i],
-      end: tokens.ends[i] < 0 ? -1 : baseOffset + tokens.ends[i],
+      start: tokens.starts[i] < 0 ? null : baseOffset + tokens.starts[i],
+      end: tokens.ends[i] < 0 ? null : baseOffset + tokens.ends[i],
       special: (tokens.flags[i] & TokenFlag.Special) !== 0,
       partialCharacter: (tokens.flags[i] & TokenFlag.PartialCharacter) !== 0,
     })),
@@ -98,6 +101,11 @@ export function topKeys(pattern: Float32Array, n: number, query: number, count: 
     .filter((key) => row[key] > 0)
     .sort((a, b) => row[b] - row[a] || a - b)
     .slice(0, count);
+}
+
+/** Formats "1 token" or "1,024 tokens". */
+export function countOf(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 function formatPosition(position: TextPosition): string {

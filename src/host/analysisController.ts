@@ -4,6 +4,7 @@ import { prepareInput, type AnalysisInput } from './analysisInput';
 import { tokenRanges, type AnalysisState } from './analysisState';
 import { Disposable } from './dispose';
 import { isCancellation, type EngineConnection } from './engineConnection';
+import { formatCount, formatNumber } from './format';
 import { describeError } from './log';
 import { ModelLoadError, type ModelService } from './modelService';
 import type { PatternCache } from './patternCache';
@@ -18,7 +19,7 @@ export type AnalysisOutcome =
       readonly tokenCount: number;
       /** Tokens the engine dropped at the token limit. */
       readonly droppedTokens: number;
-      /** Characters cut before tokenizing, at maxTokens x CHARACTERS_PER_TOKEN_BOUND. */
+      /** Characters cut before tokenizing, at maxTokens x CHARACTERS_PER_TOKEN_BOUND; no token covers them. */
       readonly cutCharacters: number;
       /** Message about text that was cut or widened, as shown to the person; undefined when nothing was. */
       readonly notice: string | undefined;
@@ -54,8 +55,11 @@ export class AnalysisController extends Disposable {
   private runCount = 0;
   private readonly busyEmitter = this.register(new vscode.EventEmitter<BusyState>());
   private readonly progressEmitter = this.register(new vscode.EventEmitter<AnalysisProgress>());
+  private readonly failureEmitter = this.register(new vscode.EventEmitter<string>());
 
   readonly onDidChangeBusy = this.busyEmitter.event;
+  /** Fires with the message of an analysis that failed, its model included, so the panel can show it. */
+  readonly onDidFail = this.failureEmitter.event;
   /** Fires with each progress report of the engine worker during a forward pass. */
   readonly onDidReportProgress = this.progressEmitter.event;
   /** The analysis the panel keeps for comparing a head on two texts; `release` skips it. */
@@ -115,7 +119,7 @@ export class AnalysisController extends Disposable {
     const run = ++this.runCount;
     const source = new vscode.CancellationTokenSource();
     this.running = { run, source };
-    this.busyEmitter.fire({ busy: true, label: `Analysing ${document.fileName.split(/[\\/]/).pop()}` });
+    this.busyEmitter.fire({ busy: true, label: `Analyzing ${document.fileName.split(/[\\/]/).pop()}` });
 
     try {
       return await vscode.window.withProgress(
@@ -183,7 +187,7 @@ export class AnalysisController extends Disposable {
 
       const notice = describeCut(document, input, summary, maxTokens);
       this.log.info(
-        `Analysed ${summary.tokens.count} tokens of ${document.uri.toString(true)} with "${summary.model.name}" in ${elapsedMs} ms: ` +
+        `Analyzed ${formatCount(summary.tokens.count, 'token')} of ${document.uri.toString(true)} with "${summary.model.name}" in ${elapsedMs} ms: ` +
           `tokenize ${summary.timings.tokenizeMs.toFixed(1)} ms, forward ${summary.timings.forwardMs.toFixed(1)} ms, ` +
           `worker round trip ${roundTripMs} ms, first attention row ${Date.now() - patternStarted} ms.`,
       );
@@ -206,6 +210,7 @@ export class AnalysisController extends Disposable {
 
       const message = `Analysis failed: ${error instanceof Error ? error.message : String(error)}`;
       this.log.error(`${message} (${describeError(error)})`);
+      this.failureEmitter.fire(message);
       if (!options.quiet) void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice && this.log.show());
       return { status: 'failed', message };
     }
@@ -222,6 +227,7 @@ export class AnalysisController extends Disposable {
         startOffset: input.startOffset,
         ranges: tokenRanges(document, input.startOffset, summary.tokens.starts, summary.tokens.ends),
         firstLine: document.positionAt(input.startOffset).line,
+        untokenizedCharacters: input.originalLength - input.text.length,
         // An edit while the worker ran means the ranges may already be wrong.
         stale: document.version !== version,
       },
@@ -248,6 +254,7 @@ export class AnalysisController extends Disposable {
   }
 
   private modelFailed(error: ModelLoadError, options: AnalyzeOptions): AnalysisOutcome {
+    this.failureEmitter.fire(error.message);
     if (!options.quiet) {
       void vscode.window.showErrorMessage(error.message, 'Choose Model...', 'Show Log').then((choice) => {
         if (choice === 'Choose Model...') void vscode.commands.executeCommand('attentionInspector.selectModel');
@@ -258,23 +265,25 @@ export class AnalysisController extends Disposable {
   }
 }
 
-/** Says what was widened or cut, or undefined when the analysis covers exactly the selection. */
+/** Describes what was widened or cut, or returns undefined when the analysis covers exactly the selection. */
 function describeCut(document: vscode.TextDocument, input: AnalysisInput, summary: AnalysisSummary, maxTokens: number): string | undefined {
   const cutCharacters = input.originalLength - input.text.length;
   const cut = cutCharacters > 0 || summary.droppedTokens > 0;
   const scope = input.wholeDocument ? 'the document' : 'the selection';
   const parts: string[] = [];
 
-  if (input.wholeDocument) parts.push('Nothing was selected, so the whole document was analysed.');
+  if (input.wholeDocument) parts.push('Nothing was selected, so the whole document was analyzed.');
   if (cut) {
     const lastLine = document.positionAt(input.startOffset + summary.analysedLength).line + 1;
-    const dropped = summary.droppedTokens > 0 ? `${summary.droppedTokens} more tokens` : 'the rest';
-    const more = cutCharacters > 0 ? ` and ${cutCharacters} characters beyond them were not tokenized` : '';
+    const dropped = summary.droppedTokens > 0 ? formatCount(summary.droppedTokens, 'more token') : 'the rest';
+    const more = cutCharacters > 0 ? ` and ${formatCount(cutCharacters, 'character')} beyond them were not tokenized` : '';
     const limit =
       summary.model.maxPositions < maxTokens
-        ? `the model's context length of ${summary.model.maxPositions} tokens`
-        : `the limit of ${maxTokens} tokens (attentionInspector.maxTokens)`;
-    parts.push(`Only the first ${summary.tokens.count} tokens of ${scope} (to line ${lastLine}) were analysed: ${dropped} went past ${limit}${more}.`);
+        ? `the model's context length of ${formatCount(summary.model.maxPositions, 'token')}`
+        : `the limit of ${formatCount(maxTokens, 'token')} (attentionInspector.maxTokens)`;
+    const analyzed = summary.tokens.count === 1 ? 'the first token' : `the first ${formatCount(summary.tokens.count, 'token')}`;
+    const verb = summary.tokens.count === 1 ? 'was' : 'were';
+    parts.push(`Only ${analyzed} of ${scope} (to line ${formatNumber(lastLine)}) ${verb} analyzed: ${dropped} went past ${limit}${more}.`);
   }
   return parts.length > 0 ? parts.join(' ') : undefined;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { checkInputText } from '../engine/inputText';
 
 /**
  * Characters sent per allowed token. Source code averages 3 to 4 characters a
@@ -7,7 +8,7 @@ import * as vscode from 'vscode';
  */
 export const CHARACTERS_PER_TOKEN_BOUND = 32;
 
-/** Text to analyse, cut and checked, with where it starts in the document. */
+/** Text to analyze, cut and checked, with where it starts in the document. */
 export interface AnalysisInput {
   readonly kind: 'input';
   readonly text: string;
@@ -27,18 +28,15 @@ export interface RejectedInput {
 
 /**
  * Reads the selection (or the whole document when the selection is empty),
- * rejects empty, whitespace-only and binary-looking text, and cuts it to a
- * bounded number of characters so the tokenizer never receives a huge string.
+ * cuts it to a bounded number of characters so the tokenizer never receives a
+ * huge string, and rejects empty, whitespace-only and binary-looking text with
+ * the checks the command-line interface uses too.
  */
 export function prepareInput(document: vscode.TextDocument, selection: vscode.Selection, maxTokens: number): AnalysisInput | RejectedInput {
   const wholeDocument = selection.isEmpty;
   const startOffset = wholeDocument ? 0 : document.offsetAt(selection.start);
   const endOffset = wholeDocument ? document.offsetAt(document.lineAt(document.lineCount - 1).range.end) : document.offsetAt(selection.end);
   const originalLength = endOffset - startOffset;
-
-  if (originalLength === 0) {
-    return { kind: 'rejected', message: 'The document is empty: there is no text to analyse.' };
-  }
 
   const characterLimit = maxTokens * CHARACTERS_PER_TOKEN_BOUND;
   const cutEnd = Math.min(endOffset, startOffset + characterLimit);
@@ -47,19 +45,11 @@ export function prepareInput(document: vscode.TextDocument, selection: vscode.Se
   const lastCode = uncut.charCodeAt(uncut.length - 1);
   const text = cutEnd < endOffset && lastCode >= 0xd800 && lastCode <= 0xdbff ? uncut.slice(0, -1) : uncut;
 
-  if (text.trim() === '') {
-    const what = wholeDocument ? 'The document contains' : 'The selection contains';
-    return { kind: 'rejected', message: `${what} only whitespace: select some text to analyse.` };
-  }
-
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) {
-    const position = document.positionAt(startOffset + nul);
-    return {
-      kind: 'rejected',
-      message: `The text looks binary: it contains a NUL character at line ${position.line + 1}, column ${position.character + 1}. Attention Inspector analyses text only.`,
-    };
-  }
+  const rejected = checkInputText(text, wholeDocument ? 'The document' : 'The selection', (offset) => {
+    const position = document.positionAt(startOffset + offset);
+    return { line: position.line + 1, column: position.character + 1 };
+  });
+  if (rejected) return { kind: 'rejected', message: rejected.message };
 
   return { kind: 'input', text, startOffset, wholeDocument, originalLength };
 }

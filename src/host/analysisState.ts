@@ -13,6 +13,8 @@ export interface Analysis {
   /** [count] each token's document range; null for added special tokens. */
   readonly ranges: readonly (vscode.Range | null)[];
   readonly firstLine: number;
+  /** Characters of the selection after `text`, cut before tokenizing; 0 when nothing was cut. */
+  readonly untokenizedCharacters: number;
   /** True once the document changed after the analysis. */
   stale: boolean;
 }
@@ -143,6 +145,7 @@ export class AnalysisState extends Disposable {
       documentUri: analysis.documentUri.toString(),
       firstLine: analysis.firstLine,
       stale: analysis.stale,
+      untokenizedCharacters: analysis.untokenizedCharacters,
     };
   }
 

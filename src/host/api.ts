@@ -49,6 +49,8 @@ export interface AttentionInspectorApi {
     close(): void;
     /** The StateMessage the webview receives after `ready`. */
     stateMessage(): StateMessage;
+    /** The failure the panel shows (an ErrorMessage), or undefined when the last analysis did not fail or a new one started. */
+    readonly lastFailure: string | undefined;
     /** Runs a webview request as if the webview had sent it, returning the reply it would receive. */
     request(request: WebviewRequest): Promise<WebviewReply | WebviewReplyError>;
     /** Fires after each reply to a request the webview script sent (thumbnails, metrics, saveFile, ...). */

@@ -24,11 +24,11 @@ export function registerCommands(analysis: AnalysisController, panel: AttentionP
   ];
 }
 
-/** Analyses the active editor's selection and opens the panel beside it. */
+/** Analyzes the active editor's selection and opens the panel beside it. */
 export async function analyzeActiveEditor(analysis: AnalysisController, panel: AttentionPanel): Promise<AnalysisOutcome> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
-    const message = 'Open a text editor and select the text to analyse.';
+    const message = 'Open a text editor and select the text to analyze.';
     void vscode.window.showWarningMessage(message);
     return { status: 'rejected', message };
   }

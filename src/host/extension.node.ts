@@ -7,7 +7,7 @@ import type { EngineWorkerHandle } from './workerHandle';
 
 /** Node entry (desktop VS Code, code-server): the engine runs in a worker_threads Worker. */
 export function activate(context: vscode.ExtensionContext): AttentionInspectorApi {
-  return activateWith(context, () => startNodeWorker(context.asAbsolutePath('dist/node/worker.js')));
+  return activateWith(context, () => startNodeWorker(context.asAbsolutePath('dist/node/worker.js')), 'node');
 }
 
 export function deactivate(): void {

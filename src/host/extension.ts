@@ -9,7 +9,7 @@ import { refreshLabelsOnSettingChange, registerHeadsCommands } from './headsComm
 import { HighlightController } from './highlights';
 import { AttentionHoverProvider } from './hover';
 import { createLog } from './log';
-import { ModelService } from './modelService';
+import { ModelService, type ExtensionHostKind } from './modelService';
 import { AttentionPanel } from './panel';
 import { PatternCache } from './patternCache';
 import { SelectionReanalyzer } from './reanalyze';
@@ -32,10 +32,10 @@ class AttentionInspector extends Disposable {
   readonly panel: AttentionPanel;
   readonly statusBar: AnalysisStatusBar;
 
-  constructor(context: vscode.ExtensionContext, createWorker: EngineWorkerFactory) {
+  constructor(context: vscode.ExtensionContext, createWorker: EngineWorkerFactory, host: ExtensionHostKind) {
     super();
     this.engine = this.register(new EngineConnection(createWorker, this.log));
-    this.models = this.register(new ModelService(context.extensionUri, this.engine, this.log));
+    this.models = this.register(new ModelService(context.extensionUri, this.engine, this.log, host));
     this.patterns = new PatternCache(this.engine);
     this.analysis = this.register(new AnalysisController(this.state, this.engine, this.models, this.patterns, this.log));
     this.highlights = this.register(new HighlightController(this.state, this.patterns, this.log));
@@ -44,6 +44,7 @@ class AttentionInspector extends Disposable {
     this.statusBar = this.register(new AnalysisStatusBar(this.state, this.log));
     this.register(new SelectionReanalyzer(this.analysis));
     this.register(this.analysis.onDidChangeBusy((busy) => this.panel.setBusy(busy)));
+    this.register(this.analysis.onDidFail((message) => this.panel.showFailure(message)));
     for (const command of registerCommands(this.analysis, this.panel, this.highlights)) this.register(command);
     for (const command of registerHeadsCommands(this.panel)) this.register(command);
     this.register(refreshLabelsOnSettingChange(this.panel));
@@ -89,6 +90,9 @@ function createApi(inspector: AttentionInspector): AttentionInspectorApi {
       show: () => inspector.panel.show(true),
       close: () => inspector.panel.close(),
       stateMessage: () => inspector.panel.stateMessage(),
+      get lastFailure() {
+        return inspector.panel.lastFailure;
+      },
       request: (request) => inspector.panel.handleRequest(request),
       onDidAnswerRequest: inspector.panel.onDidAnswerRequest,
       setExportTargetPicker: (picker) => inspector.panel.setExportTargetPicker(picker),
@@ -112,10 +116,12 @@ function createApi(inspector: AttentionInspector): AttentionInspectorApi {
   };
 }
 
-/** Activates the extension for both entries, which differ only in how they start the worker. */
-export function activateWith(context: vscode.ExtensionContext, createWorker: EngineWorkerFactory): AttentionInspectorApi {
-  const inspector = new AttentionInspector(context, createWorker);
+/** Activates the extension for both entries, which differ in how they start the worker and in what files they can read. */
+export function activateWith(context: vscode.ExtensionContext, createWorker: EngineWorkerFactory, host: ExtensionHostKind): AttentionInspectorApi {
+  const inspector = new AttentionInspector(context, createWorker, host);
   context.subscriptions.push(inspector);
-  inspector.log.info(`Attention Inspector activated in the ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, VS Code ${vscode.version}.`);
+  inspector.log.info(
+    `Attention Inspector activated in the ${host} extension host and the ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, VS Code ${vscode.version}.`,
+  );
   return createApi(inspector);
 }

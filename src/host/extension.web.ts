@@ -7,7 +7,7 @@ import type { EngineWorkerHandle } from './workerHandle';
 /** Browser entry (VS Code for the Web): the engine runs in a Web Worker loaded from the extension's URI. */
 export function activate(context: vscode.ExtensionContext): AttentionInspectorApi {
   const script = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'worker.js');
-  return activateWith(context, () => startWebWorker(script.toString(true)));
+  return activateWith(context, () => startWebWorker(script.toString(true)), 'browser');
 }
 
 export function deactivate(): void {

@@ -7,8 +7,8 @@ import { describeError } from './log';
 import { topIndices, type PatternCache } from './patternCache';
 import { readSettings } from './settings';
 
-/** Rows in the hover's table. */
-export const HOVER_TOP_COUNT = 8;
+/** Rows in the hover's table; with the heading, 5 rows fit the editor hover without a scroll bar. */
+export const HOVER_TOP_COUNT = 5;
 
 /**
  * Shows, for the analysed token under the mouse, the tokens it attends to most
@@ -55,19 +55,20 @@ export class AttentionHoverProvider extends Disposable implements vscode.HoverPr
   }
 }
 
-/** Builds the hover text: a heading with the token and head, then the top attended tokens as a table. */
+/** Builds the hover text: a heading with the token and head, then the top attended tokens as a table of token, weight and line:column. */
 export function hoverMarkdown(analysis: Analysis, selection: PatternSelection, tokenIndex: number, weights: Float32Array): vscode.MarkdownString {
   const tokens = analysis.summary.tokens;
   const lines = [
     `**Attention Inspector** · token ${tokenIndex} ${escapeMarkdown(tokenLabel(tokens, tokenIndex))} · ${describeSelection(selection)}`,
     '',
-    '| Attends to | Token | Where | Weight |',
-    '|---:|---|---|---:|',
+    '| Attends to token | Weight | Line:Col |',
+    '|---|---:|---|',
   ];
   for (const index of topIndices(weights, Math.min(HOVER_TOP_COUNT, tokens.count))) {
     const range = analysis.ranges[index];
-    const where = range ? `line ${range.start.line + 1}, col ${range.start.character + 1}` : 'special token';
-    lines.push(`| ${index} | ${escapeMarkdown(tokenLabel(tokens, index))} | ${where} | ${weights[index].toFixed(4)} |`);
+    // Special tokens have no place in the document.
+    const where = range ? `${range.start.line + 1}:${range.start.character + 1}` : '\u2014';
+    lines.push(`| ${escapeMarkdown(tokenLabel(tokens, index))} | ${weights[index].toFixed(4)} | ${where} |`);
   }
   const markdown = new vscode.MarkdownString(lines.join('\n'));
   markdown.isTrusted = false;

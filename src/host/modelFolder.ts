@@ -1,11 +1,16 @@
 import * as vscode from 'vscode';
 import type { ModelFile } from '../protocol';
 
-/** A model folder that cannot be read: missing, or without the files a Hugging Face folder needs. */
+/**
+ * A model folder that cannot be read: missing, or without the files a Hugging
+ * Face folder needs. The message names the folder once; `detail` is the file
+ * system's own error, for the log.
+ */
 export class ModelFolderError extends Error {
   constructor(
     readonly folder: vscode.Uri,
     message: string,
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'ModelFolderError';
@@ -41,8 +46,8 @@ export async function readModelFolder(folder: vscode.Uri): Promise<ModelFile[]> 
   if (!index.file) {
     throw new ModelFolderError(
       folder,
-      `${describe(folder)} has neither ${SINGLE_CHECKPOINT} (${single.reason}) nor ${SHARDED_INDEX} (${index.reason}). ` +
-        'Save the model with safetensors weights.',
+      `The model folder ${describe(folder)} has neither ${SINGLE_CHECKPOINT} nor ${SHARDED_INDEX}; save the model with safetensors weights.`,
+      `${SINGLE_CHECKPOINT}: ${single.reason}; ${SHARDED_INDEX}: ${index.reason}`,
     );
   }
   files.push(index.file);
@@ -59,7 +64,10 @@ async function checkFolderExists(folder: vscode.Uri): Promise<void> {
   try {
     await vscode.workspace.fs.stat(folder);
   } catch (error) {
-    throw new ModelFolderError(folder, `The model folder ${describe(folder)} was not found (${reason(error)}).`);
+    const message = isNotFound(error)
+      ? `The model folder ${describe(folder)} was not found.`
+      : `The model folder ${describe(folder)} cannot be read: ${reason(error)}.`;
+    throw new ModelFolderError(folder, message, reason(error));
   }
 }
 
@@ -68,9 +76,11 @@ async function readRequired(folder: vscode.Uri, name: string, namedBy?: string):
   try {
     return { name, bytes: await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, name)) };
   } catch (error) {
-    const what = namedBy ? `${name}, which ${namedBy} names,` : name;
-    const needs = namedBy ? '' : ' A model folder needs config.json, tokenizer.json and model.safetensors (or a sharded index).';
-    throw new ModelFolderError(folder, `Reading ${what} in ${describe(folder)} failed: ${reason(error)}.${needs}`);
+    const what = namedBy ? `${name}, which ${namedBy} names` : name;
+    const message = isNotFound(error)
+      ? `The model folder ${describe(folder)} has no ${what}.`
+      : `Reading ${what} in ${describe(folder)} failed: ${reason(error)}.`;
+    throw new ModelFolderError(folder, message, reason(error));
   }
 }
 
@@ -89,7 +99,7 @@ function shardNames(folder: vscode.Uri, indexBytes: Uint8Array): string[] {
   try {
     index = JSON.parse(new TextDecoder().decode(indexBytes));
   } catch (error) {
-    throw new ModelFolderError(folder, `${SHARDED_INDEX} in ${describe(folder)} is not valid JSON: ${reason(error)}`);
+    throw new ModelFolderError(folder, `${SHARDED_INDEX} in ${describe(folder)} is not valid JSON: ${reason(error)}.`);
   }
   const weightMap = typeof index === 'object' && index !== null ? (index as { weight_map?: unknown }).weight_map : undefined;
   if (typeof weightMap !== 'object' || weightMap === null) {
@@ -99,7 +109,7 @@ function shardNames(folder: vscode.Uri, indexBytes: Uint8Array): string[] {
   const shards = new Set<string>();
   for (const [tensor, file] of Object.entries(weightMap)) {
     if (typeof file !== 'string' || file.includes('/') || file.includes('\\') || file === '..' || file === '.') {
-      throw new ModelFolderError(folder, `${SHARDED_INDEX} maps tensor "${tensor}" to ${JSON.stringify(file)}, which is not a file name inside the folder.`);
+      throw new ModelFolderError(folder, `${SHARDED_INDEX} in ${describe(folder)} maps tensor "${tensor}" to ${JSON.stringify(file)}, which is not a file name inside the folder.`);
     }
     shards.add(file);
   }
@@ -108,6 +118,10 @@ function shardNames(folder: vscode.Uri, indexBytes: Uint8Array): string[] {
 
 function describe(folder: vscode.Uri): string {
   return folder.scheme === 'file' ? folder.fsPath : folder.toString(true);
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof vscode.FileSystemError && error.code === 'FileNotFound';
 }
 
 function reason(error: unknown): string {

@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import type { ModelInfo } from '../protocol';
 import { Disposable } from './dispose';
 import type { EngineConnection } from './engineConnection';
+import { formatCount } from './format';
 import { describeError } from './log';
-import { readModelFolder, totalBytes } from './modelFolder';
+import { ModelFolderError, readModelFolder, totalBytes } from './modelFolder';
 import { SETTINGS_SECTION, readSettings } from './settings';
 
 /** Display name of the model in media/model, as ModelInfo.name carries it. */
@@ -16,13 +17,21 @@ export interface ModelSource {
   readonly shipped: boolean;
 }
 
-/** A model that failed to load, with the folder and the reason. */
+/** Advice for a model of `attentionInspector.modelPath` that cannot be loaded. */
+export const MODEL_PATH_ADVICE =
+  'Set attentionInspector.modelPath to a folder with config.json, tokenizer.json and model.safetensors, or clear it to use the bundled model.';
+
+/** The extension host the extension runs in: Node (desktop VS Code, code-server) or the browser (VS Code for the Web). */
+export type ExtensionHostKind = 'node' | 'browser';
+
+/** A model that failed to load, with the folder, the reason and what to do, in one message. */
 export class ModelLoadError extends Error {
   constructor(
     readonly source: ModelSource,
     readonly reason: string,
+    message: string,
   ) {
-    super(`The model in ${describeFolder(source.folder)} could not be loaded: ${reason}`);
+    super(message);
     this.name = 'ModelLoadError';
   }
 }
@@ -43,6 +52,7 @@ export class ModelService extends Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly engine: EngineConnection,
     private readonly log: vscode.LogOutputChannel,
+    private readonly host: ExtensionHostKind,
   ) {
     super();
     this.register(
@@ -99,14 +109,16 @@ export class ModelService extends Disposable {
       const info = await this.engine.request<'loadModel'>({ kind: 'loadModel', name: source.name, files });
       this.log.info(
         `Loaded ${info.modelType} model "${info.name}": ${info.layers} layers, ${info.heads} heads, ` +
-          `${info.parameterCount} parameters (${info.dtype}), ${(totalBytes(files) / 1e6).toFixed(1)} MB read in ${readMs} ms, ` +
+          `${formatCount(info.parameterCount, 'parameter')} (${info.dtype}), ${(totalBytes(files) / 1e6).toFixed(1)} MB read in ${readMs} ms, ` +
           `ready in ${Date.now() - started} ms.`,
       );
       if (this.resolveSource().folder.toString() === key) this.loaded = { key, info };
       return info;
     } catch (error) {
-      this.log.error(`Loading the model from ${describeFolder(source.folder)} failed: ${describeError(error)}`);
-      throw new ModelLoadError(source, error instanceof Error ? error.message : String(error));
+      const detail = error instanceof ModelFolderError && error.detail ? ` (${error.detail})` : '';
+      this.log.error(`Loading the model from ${describeFolder(source.folder)} failed: ${describeError(error)}${detail}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ModelLoadError(source, reason, describeLoadFailure(source, error, this.host));
     }
   }
 }
@@ -122,6 +134,32 @@ export function resolveFolder(path: string): vscode.Uri {
   if (path.startsWith('/') || /^[a-z]:[\\/]/i.test(path)) return vscode.Uri.file(path);
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
   return workspaceFolder ? vscode.Uri.joinPath(workspaceFolder.uri, path) : vscode.Uri.file(path);
+}
+
+/**
+ * Builds the message of a failed load, which names the folder once and gives
+ * the next step. The browser extension host reads no local disk: an absolute path there
+ * fails with "No file system handle registered", which the message replaces.
+ */
+export function describeLoadFailure(source: ModelSource, error: unknown, host: ExtensionHostKind): string {
+  const reason = withFullStop(error instanceof Error ? error.message : String(error));
+  if (source.shipped) {
+    return `The bundled model could not be loaded: ${reason} Reinstall the extension, or set attentionInspector.modelPath to another model folder.`;
+  }
+  const folder = describeFolder(source.folder);
+  if (host === 'browser' && source.folder.scheme === 'file' && error instanceof ModelFolderError) {
+    return (
+      `VS Code for the Web cannot read local folders such as ${folder}. Put the model folder in the workspace and set ` +
+      'attentionInspector.modelPath to its path relative to the workspace folder, or clear the setting to use the bundled model.'
+    );
+  }
+  // A ModelFolderError already names the folder; an engine error names only the file inside it.
+  if (error instanceof ModelFolderError) return `${reason} ${MODEL_PATH_ADVICE}`;
+  return `The model in ${folder} could not be loaded: ${reason} ${MODEL_PATH_ADVICE}`;
+}
+
+function withFullStop(sentence: string): string {
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 export function describeFolder(folder: vscode.Uri): string {

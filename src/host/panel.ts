@@ -39,6 +39,8 @@ export class AttentionPanel extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private busy: BusyState = { busy: false, label: '' };
+  /** Message of the last failed analysis, until the next one starts; the panel shows it. */
+  private failure: string | undefined;
   /** False from opening the panel until its script posts `ready`; messages to the views wait in `queued` meanwhile. */
   private scriptReady = false;
   private queued: HostToWebviewMessage[] = [];
@@ -121,7 +123,20 @@ export class AttentionPanel extends Disposable {
 
   setBusy(busy: BusyState): void {
     this.busy = busy;
+    // A new analysis replaces the failure; the webview hides its error line on busy true.
+    if (busy.busy) this.failure = undefined;
     this.post({ kind: 'busy', busy: busy.busy, label: busy.label });
+  }
+
+  /** Shows why the last analysis failed; the panel keeps it until the next analysis starts. */
+  showFailure(message: string): void {
+    this.failure = message;
+    this.post({ kind: 'error', message });
+  }
+
+  /** Message of the last failed analysis, as the panel shows it; undefined after a new analysis starts. */
+  get lastFailure(): string | undefined {
+    return this.failure;
   }
 
   /** Builds the StateMessage the panel receives after `ready`. */
@@ -217,6 +232,7 @@ export class AttentionPanel extends Disposable {
         this.scriptReady = true;
         this.post(this.stateMessage());
         if (this.busy.busy) this.post({ kind: 'busy', busy: true, label: this.busy.label });
+        if (this.failure !== undefined) this.post({ kind: 'error', message: this.failure });
         for (const queued of this.queued.splice(0)) this.post(queued);
         this.readyEmitter.fire();
         break;

@@ -4,6 +4,7 @@ import type { ModelInfo } from '../protocol';
 import type { AnalysisState } from './analysisState';
 import { computeCostStatus, costStatusDetails, costStatusText } from './costStatus';
 import { Disposable } from './dispose';
+import { formatCount } from './format';
 import { describeError } from './log';
 import { readSettings, SETTINGS_SECTION } from './settings';
 
@@ -45,12 +46,12 @@ export class AnalysisStatusBar extends Disposable {
     }
     const { tokens, model, timings } = analysis.summary;
     const cost = this.costStatus(model, tokens.count);
-    const figures = cost ? costStatusText(cost) : `${tokens.count} tokens`;
+    const figures = cost ? costStatusText(cost) : formatCount(tokens.count, 'token');
     this.item.text = analysis.stale ? `$(warning) ${figures} (stale)` : `$(eye) ${figures}`;
 
     const parts = [
       '**Attention Inspector**',
-      `${tokens.count} tokens analysed with ${model.name} (${model.modelType}, ${model.layers} layers x ${model.heads} heads) ` +
+      `${formatCount(tokens.count, 'token')} analyzed with ${model.name} (${model.modelType}, ${model.layers} layers x ${model.heads} heads) ` +
         `in ${timings.forwardMs.toFixed(0)} ms.`,
     ];
     if (cost) parts.push(costStatusDetails(cost).join('\n'));

@@ -126,12 +126,16 @@ suite('Analyze Selection', () => {
     const row = patternsOf(reply).data.subarray(index * tokens.count, (index + 1) * tokens.count);
     const top = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b);
 
-    const rows = text.split('\n').filter((line) => /^\| \d+ \|/.test(line));
-    assert.strictEqual(rows.length, Math.min(8, tokens.count), text);
+    // Rows are | token | weight | line:column |, the column "\u2014" for a special token.
+    assert.ok(text.includes('| Attends to token | Weight | Line:Col |'), text);
+    const rows = text.split('\n').filter((line) => /^\| .+ \| \d\.\d{4} \| (\d+:\d+|\u2014) \|$/.test(line));
+    assert.strictEqual(rows.length, Math.min(5, tokens.count), text);
     for (let rank = 0; rank < rows.length; rank++) {
-      const cells = rows[rank].split(' | ');
-      assert.strictEqual(Number(cells[0].slice(2)), top[rank], `rank ${rank}: ${rows[rank]}`);
-      assert.strictEqual(cells[cells.length - 1].replace(' |', ''), row[top[rank]].toFixed(4), `rank ${rank} weight`);
+      const cells = rows[rank].slice(2, -2).split(' | ');
+      const range = analysis.ranges[top[rank]];
+      const where = range ? `${range.start.line + 1}:${range.start.character + 1}` : '\u2014';
+      assert.strictEqual(cells[cells.length - 2], row[top[rank]].toFixed(4), `rank ${rank} weight: ${rows[rank]}`);
+      assert.strictEqual(cells[cells.length - 1], where, `rank ${rank} line:column: ${rows[rank]}`);
     }
   });
 

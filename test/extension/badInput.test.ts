@@ -66,7 +66,10 @@ suite('Analyze Selection with bad input', () => {
     assert.ok(outcome.tokenCount <= maxTokens, `${outcome.tokenCount} tokens`);
     assert.strictEqual(outcome.cutCharacters, content.length - maxTokens * CHARACTERS_PER_TOKEN_BOUND);
     assert.ok(outcome.notice?.includes('whole document'), outcome.notice);
-    assert.ok(outcome.notice?.includes('were analysed'), outcome.notice);
+    assert.ok(outcome.notice?.includes('were analyzed'), outcome.notice);
+    assert.ok(outcome.notice?.includes(`${outcome.cutCharacters.toLocaleString('en-US')} characters beyond them were not tokenized`), outcome.notice);
+    assert.match(outcome.notice ?? '', /\d,\d{3}/, 'counts of a thousand or more have separators');
+    assert.strictEqual(api.panel.stateMessage().analysis?.untokenizedCharacters, outcome.cutCharacters, 'the panel is told what was not tokenized');
     assert.ok(api.analysis!.text.length <= maxTokens * CHARACTERS_PER_TOKEN_BOUND);
     assert.ok(longestGap < 1000, `the extension host stalled for ${longestGap} ms`);
   });
@@ -76,8 +79,32 @@ suite('Analyze Selection with bad input', () => {
     const editor = await openWithSelection(await largestSourceFile());
     const outcome = await api.analyze(editor);
     assert.strictEqual(outcome.status, 'failed', JSON.stringify(outcome));
-    assert.ok(outcome.message.includes('no-such-model-folder'), outcome.message);
     assert.ok(outcome.message.includes('not found'), outcome.message);
+    assert.strictEqual(outcome.message.split('no-such-model-folder').length - 1, 1, `the path appears once: ${outcome.message}`);
+    assert.ok(outcome.message.includes('Set attentionInspector.modelPath to a folder with config.json'), outcome.message);
+    assert.ok(outcome.message.includes('clear it to use the bundled model'), outcome.message);
+    assert.strictEqual(api.panel.lastFailure, outcome.message, 'the panel shows the failure');
+
+    // A new analysis clears the failure from the panel.
+    await settings.restore();
+    assert.strictEqual((await api.analyze(editor)).status, 'done');
+    assert.strictEqual(api.panel.lastFailure, undefined);
+  });
+
+  test('absolute model path in the browser host', async () => {
+    await settings.set('modelPath', '/tmp/no-such-absolute-model');
+    const editor = await openWithSelection(await largestSourceFile());
+    const outcome = await api.analyze(editor);
+    assert.strictEqual(outcome.status, 'failed', JSON.stringify(outcome));
+    // The browser extension host runs VS Code for the Web's workspace, which is not on the file scheme.
+    const browserHost = vscode.env.uiKind === vscode.UIKind.Web && workspaceRoot().scheme !== 'file';
+    if (browserHost) {
+      assert.ok(outcome.message.startsWith('VS Code for the Web cannot read local folders such as /tmp/no-such-absolute-model.'), outcome.message);
+      assert.ok(outcome.message.includes('path relative to the workspace folder'), outcome.message);
+      assert.ok(!outcome.message.includes('file system handle'), outcome.message);
+    } else {
+      assert.ok(outcome.message.startsWith('The model folder /tmp/no-such-absolute-model was not found.'), outcome.message);
+    }
   });
 
   test('broken model folder fails with the reason', async () => {

@@ -91,8 +91,16 @@ const testWebDir = path.dirname(require.resolve('@vscode/test-web/package.json')
 const playwright = require(require.resolve('playwright', { paths: [testWebDir] }));
 const testWeb = require('@vscode/test-web');
 
+// npm takes `npm start --port N` as its own setting and hands it on only as npm_config_port.
+if (options.port === undefined && process.env.npm_config_port !== undefined) {
+  console.error(`npm kept --port ${process.env.npm_config_port} for itself, so port ${port} is used; run npm start -- --port ${process.env.npm_config_port} instead.`);
+}
+const moveAdvice =
+  mode === 'open'
+    ? `choose another port, e.g. with this command:\n    npm start -- --port ${port + 1}`
+    : `choose another port, e.g. with this command:\n    node test/harness/web.mjs test --port ${port + 1}`;
 try {
-  await checkPortFree('localhost', port);
+  await checkPortFree('localhost', port, moveAdvice);
 } catch (error) {
   console.error(error.message);
   process.exit(2);

@@ -107,6 +107,7 @@ function stateOf(
     documentUri: 'file:///workspace/mean.py',
     firstLine: 0,
     stale: false,
+    untokenizedCharacters: 0,
   };
   return {
     kind: 'state',

@@ -320,6 +320,20 @@ test('host focus, stale and busy messages', async () => {
   await page.close();
 });
 
+test('failed analysis shows error banner', async () => {
+  const { page } = await openPage('light');
+  const message = 'The model folder /tmp/missing was not found.';
+  await page.evaluate((text) => window.fakeHost.send({ kind: 'error', message: text }), message);
+  await page.waitForSelector('.banner-error:not([hidden])');
+  assert.equal(await page.locator('.banner-error').textContent(), message);
+  assert.equal(await page.locator('.banner-error').getAttribute('role'), 'alert');
+  assert.equal(await page.locator('.banner-empty:not([hidden])').count(), 0, 'the empty-state line hides the error');
+
+  await page.evaluate(() => window.fakeHost.send({ kind: 'busy', busy: true, label: 'Layer 1 of 2' }));
+  await page.waitForSelector('.banner-error[hidden]', { state: 'attached' });
+  await page.close();
+});
+
 test('host selects the Cost and Heads tabs', async () => {
   const { page, errors } = await openPage('dark');
   const n = gpt2.state.analysis!.summary.tokens.count;
@@ -381,12 +395,12 @@ test('empty state asks for an analysis', async () => {
 
 test('bidirectional model has badges and no predictions', async () => {
   const { page } = await openPage('light', { model: 'bert' });
-  const badges = await page.locator('.token.special').allTextContents();
+  const badges = await page.locator('.token-text .token.special').allTextContents();
   assert.deepEqual(badges, ['[CLS]', '[SEP]']);
   await hoverToken(page, 5);
   const alphas = await shadeAlphas(page);
   assert.ok(alphas.slice(6).some((alpha) => alpha > 0), 'a bidirectional model shaded no later token');
-  assert.equal(await page.locator('.token.masked').count(), 0);
+  assert.equal(await page.locator('.token-text .token.masked').count(), 0);
   assert.equal(await page.locator('.predictions').isHidden(), true);
   await screenshot(page, 'bert');
   await page.close();
@@ -434,6 +448,64 @@ test('long analysis renders and shades', async (t) => {
   assert.match(readout ?? '', /^pooled block: queries \d+\u2013\d+ \u2192 keys \d+\u2013\d+: max \d\.\d{4}$/);
   t.diagnostic(`8,192 tokens: page load to drawn heatmap ${loadMs} ms; hover reshade ${timings.first.toFixed(1)} ms and ${timings.second.toFixed(1)} ms`);
   await screenshot(page, 'long');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('partial characters and CRLF render as text', async () => {
+  const { page, errors } = await openPage('light', { text: 'unicode' });
+  const view = await page.evaluate(() => {
+    const text = document.querySelector<HTMLElement>('.token-text')!;
+    const lines = [...text.querySelectorAll<HTMLElement>('.token-line')].map((line) => line.textContent!.replace(/\u200b/g, ''));
+    const groups = [...text.querySelectorAll<HTMLElement>('.char-group')];
+    return {
+      lines,
+      groups: groups.map((group) => group.querySelector('.char-glyph')!.textContent),
+      parts: groups.map((group) => group.querySelectorAll('[data-token]').length),
+      title: groups[0]?.querySelector<HTMLElement>('[data-token]')?.title,
+      badges: text.querySelectorAll('.token.special').length,
+      crlf: [...text.querySelectorAll<HTMLElement>('.char-group.newline [data-token]')].slice(0, 2).map((segment) => segment.title),
+      mojibake: /<0x/.test(text.textContent!),
+    };
+  });
+  // Five text lines and the empty one after the last CRLF: one line break per CRLF, even when CR and LF are two tokens.
+  assert.equal(view.lines.length, 6, view.lines.join(' | '));
+  assert.match(view.lines[0], /^Family: .* and flag .*\.\u21b5$/u);
+  assert.deepEqual(view.crlf, ['carriage return (CR) of a CRLF line break', 'line feed (LF) of a CRLF line break']);
+  assert.equal(view.groups[0], '\u{1f468}\u200d\u{1f469}\u200d\u{1f467}', 'the emoji sequence is one character');
+  assert.equal(view.parts[0], 4 + 3 + 4 + 3 + 4, 'one segment per byte token');
+  assert.equal(view.title, 'part of a character: byte 1 of 18');
+  assert.ok(view.groups.includes('e\u0301'), 'a combining mark stays on its letter');
+  assert.equal(view.badges, 0);
+  assert.equal(view.mojibake, false);
+
+  // A segment is a token like any other: hovering it shades the others and keyboard focus moves through it.
+  const segment = page.locator('.char-group [data-token]').nth(1);
+  const index = Number(await segment.getAttribute('data-token'));
+  await segment.hover();
+  const alphas = await shadeAlphas(page);
+  assert.ok(alphas[index - 1] > 0, 'hovering a byte token shades the tokens it attends to');
+  await page.locator(TOKEN(index)).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-token')), String(index + 1));
+
+  // The Hebrew line reads right to left: its first letter is right of its last.
+  const hebrew = await page.evaluate(() => {
+    const line = [...document.querySelectorAll<HTMLElement>('.token-line')][2];
+    const glyphs = [...line.querySelectorAll<HTMLElement>('.char-glyph')];
+    return { first: glyphs[0].getBoundingClientRect().left, last: glyphs[glyphs.length - 1].getBoundingClientRect().left };
+  });
+  assert.ok(hebrew.first > hebrew.last, `first letter at ${hebrew.first}, last at ${hebrew.last}`);
+  await screenshot(page, 'unicode');
+
+  // The Compare tab's token strip shows partial characters the same way.
+  await page.locator('vscode-panel-tab', { hasText: 'Compare' }).click();
+  const strip = page.locator('.heads-compare .heads-token-strip');
+  await strip.waitFor();
+  assert.equal(await strip.locator('.char-group').count(), await page.locator('.token-text .char-group').count());
+  assert.equal(await strip.locator('.token-line').count(), 6);
+  assert.doesNotMatch((await strip.textContent()) ?? '', /<0x/);
+  await screenshot(page, 'unicode-compare');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -60,7 +60,7 @@ export function figuresTable(estimate: CostEstimate, check: ParameterCheck | nul
 
   const model: Row[] = [
     ['Parameters', formatCount(total), checkText],
-    ['Shape', `${config.layers} × ${config.heads}`, `layers × heads; ${config.kvHeads} key/value heads of ${config.headDim}`],
+    ['Shape', `${config.layers} × ${config.heads}`, `layers × heads; ${config.kvHeads} key/value heads; head dimension ${config.headDim}`],
     ['Sliding window', window],
   ];
   const forward: Row[] = [
@@ -99,7 +99,8 @@ export function figuresTable(estimate: CostEstimate, check: ParameterCheck | nul
     [config.name, model],
     [`Forward FLOPs, n = ${formatCount(n)}, batch ${batch}`, forward],
     [`Memory, ${dtype}`, memoryRows],
-    [`Time bounds on ${estimate.device.name}`, timeRows],
+    // A device name is a label ("This machine (engine, measured)", "NVIDIA T4"), so it follows a colon, not a preposition.
+    [`Time bounds: ${estimate.device.name}`, timeRows],
   ], ['Total']);
 }
 

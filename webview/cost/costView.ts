@@ -34,7 +34,7 @@ export interface CostViewHandle {
   dispose(): void;
 }
 
-/** Length shown before any selection is analysed. */
+/** Length shown before any selection is analyzed. */
 const DEFAULT_LENGTH = 128;
 const LOADED = 'loaded';
 const DTYPE_CHOICES: readonly DType[] = ['F32', 'BF16', 'INT8', 'INT4'];
@@ -168,7 +168,7 @@ class CostView implements CostViewHandle {
 
   private lengthNotes(tokenCount: number | null, n: number, config: CostModelConfig): HTMLElement[] {
     if (tokenCount === null) {
-      return [note(`No selection analysed yet; the figures are for ${formatCount(n)} tokens.`)];
+      return [note(`No selection analyzed yet; the figures are for ${formatCount(n)} tokens.`)];
     }
     if (tokenCount > n) {
       const warning = note(`The selection has ${formatCount(tokenCount)} tokens, more than ${config.name}'s `

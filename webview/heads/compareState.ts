@@ -24,6 +24,9 @@ export interface AnalysisSide {
   readonly causal: boolean;
   readonly slidingWindow: number | null;
   readonly tokens: TokenTable;
+  /** The analysed text and how much of it the tokens cover, for the token strips. */
+  readonly text: string;
+  readonly analysedLength: number;
   /** Document and line of the text, for the panel title. */
   readonly title: string;
 }
@@ -39,6 +42,8 @@ export function sideOf(view: AnalysisView): AnalysisSide {
     causal: summary.model.causal,
     slidingWindow: summary.model.slidingWindow,
     tokens: summary.tokens,
+    text: view.text,
+    analysedLength: summary.analysedLength,
     title: `${decodeURIComponent(file)}, line ${view.firstLine + 1}, ${summary.tokens.count} tokens`,
   };
 }
@@ -104,7 +109,7 @@ export function tooLongToCompare(side: AnalysisSide): string | null {
   const n = side.tokens.count;
   if (n <= FULL_PATTERN_MAX_TOKENS) return null;
   return `Comparing heads needs whole attention patterns, so it is limited to ${FULL_PATTERN_MAX_TOKENS.toLocaleString('en-US')} tokens; ` +
-    `${side.title} has ${n.toLocaleString('en-US')}. Analyse a shorter selection to compare.`;
+    `${side.title} has ${n.toLocaleString('en-US')}. Analyze a shorter selection to compare.`;
 }
 
 /**
@@ -114,9 +119,9 @@ export function tooLongToCompare(side: AnalysisSide): string | null {
  */
 export function twoTextProblem(state: ComparisonState): string | null {
   const { pinned, current } = state;
-  if (pinned === null) return 'Pin an analysis, then analyse another selection to compare a head on both.';
-  if (current === null) return 'Analyse another selection to compare it with the pinned one.';
-  if (pinned.analysisId === current.analysisId) return 'The pinned analysis is the current one. Analyse another selection.';
+  if (pinned === null) return 'Pin an analysis, then analyze another selection to compare a head on both.';
+  if (current === null) return 'Analyze another selection to compare it with the pinned one.';
+  if (pinned.analysisId === current.analysisId) return 'The pinned analysis is the current one. Analyze another selection.';
   if (pinned.modelName !== current.modelName || pinned.layers !== current.layers || pinned.heads !== current.heads) {
     return `The pinned analysis used ${pinned.modelName} and the current one ${current.modelName}; compare analyses of the same model.`;
   }

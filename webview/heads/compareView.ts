@@ -68,7 +68,10 @@ export class CompareView {
   private generation = 0;
 
   constructor(private readonly port: HeadsPort, private theme: Theme, private readonly events: CompareEvents) {
-    this.strip = new TokenStrip((token) => this.setHovered(token, token));
+    this.strip = new TokenStrip(
+      'The analyzed text, token by token. Hovering a token highlights its row and column in every pattern.',
+      (token) => this.setHovered(token, token),
+    );
     this.overlay.setAttribute('aria-hidden', 'true');
     this.canvas.setAttribute('role', 'img');
     this.stage.append(this.canvas, this.overlay);
@@ -100,7 +103,7 @@ export class CompareView {
       state.heads.length === this.loaded.heads.length &&
       state.heads.every((ref, index) => ref.layer === this.loaded!.heads[index].layer && ref.head === this.loaded!.heads[index].head);
     if (same) return;
-    if (previous?.current?.analysisId !== side.analysisId) this.strip.setTokens(side.tokens);
+    if (previous?.current?.analysisId !== side.analysisId) this.strip.setTokens(side);
     const generation = ++this.generation;
     const heads = [...state.heads];
     this.port.patterns(side.analysisId, heads.map((ref) => ({ layer: ref.layer, head: ref.head }))).then(

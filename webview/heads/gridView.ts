@@ -74,9 +74,10 @@ export class HeadsGridView {
     const metricOptions = [{ value: '', label: 'None' }, ...HEAD_METRIC_NAMES.map((name) => ({ value: name, label: METRIC_TITLES[name] }))];
     this.sortControl = dropdown('Sort by', [{ value: '', label: 'Layer and head' }, ...metricOptions.slice(1)], (value) => {
       this.sortMetric = value === '' ? null : (value as HeadMetricName);
+      this.updateDirectionButton();
       this.draw();
     });
-    this.colorControl = dropdown('Colour by', metricOptions, (value) => {
+    this.colorControl = dropdown('Color by', metricOptions, (value) => {
       this.colorMetric = value === '' ? null : (value as HeadMetricName);
       this.draw();
     });
@@ -85,6 +86,7 @@ export class HeadsGridView {
       this.directionButton.textContent = this.direction === 'descending' ? 'Highest first' : 'Lowest first';
       this.draw();
     });
+    this.updateDirectionButton();
     const controls = element('div', 'heads-controls');
     controls.append(
       this.sortControl.wrapper,
@@ -121,7 +123,7 @@ export class HeadsGridView {
     this.metrics = null;
     this.setHovered(-1);
     if (analysis === null) {
-      this.status.textContent = 'Analyse a selection to see every head.';
+      this.status.textContent = 'Analyze a selection to see every head.';
       this.draw();
       return;
     }
@@ -203,10 +205,17 @@ export class HeadsGridView {
     );
   }
 
+  /** The direction applies to a metric; the layer-and-head order has none. */
+  private updateDirectionButton(): void {
+    const disabled = this.sortMetric === null;
+    this.directionButton.toggleAttribute('disabled', disabled);
+    this.directionButton.title = disabled ? 'Choose a metric under "Sort by" to sort by it, highest or lowest first.' : '';
+  }
+
   private updateStatus(): void {
     const analysis = this.analysis;
     if (!analysis) return;
-    const parts = [`${analysis.layers} layers x ${analysis.heads} heads, ${analysis.tokenCount} tokens`];
+    const parts = [`${analysis.layers} layers \u00d7 ${analysis.heads} heads, ${analysis.tokenCount} tokens`];
     if (!this.thumbnails) parts.push('thumbnails pending');
     if (!this.metrics) parts.push('metrics pending');
     else if (this.metrics.probe) parts.push(`induction probe: ${this.metrics.probe.length} random tokens repeated twice`);

@@ -21,7 +21,7 @@ export function canvasPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     canvas.toBlob((blob) => {
       if (blob === null) {
-        reject(new Error(`The ${canvas.width} x ${canvas.height} canvas could not be encoded as PNG.`));
+        reject(new Error(`The ${canvas.width} \u00d7 ${canvas.height} canvas could not be encoded as PNG.`));
         return;
       }
       blob.arrayBuffer().then((buffer) => resolve(new Uint8Array(buffer)), reject);

@@ -43,7 +43,10 @@ export class TwoTextsView {
   private generation = 0;
 
   constructor(private readonly port: HeadsPort, private theme: Theme, private readonly events: TwoTextsEvents) {
-    this.strips = [new TokenStrip((token) => this.setHovered(0, token)), new TokenStrip((token) => this.setHovered(1, token))];
+    this.strips = [
+      new TokenStrip('The pinned text, token by token. Hovering a token reads out where it attends most in the pinned pattern.', (token) => this.setHovered(0, token)),
+      new TokenStrip('The current text, token by token. Hovering a token reads out where it attends most in the current pattern.', (token) => this.setHovered(1, token)),
+    ];
     const strips = element('div', 'heads-two-strips');
     strips.append(this.strips[0].element, this.strips[1].element);
     this.canvas.setAttribute('role', 'img');
@@ -63,7 +66,7 @@ export class TwoTextsView {
     if (problem !== null) {
       this.generation++; // a reply for the previous texts must not replace this message
       this.loaded = null;
-      this.strips[0].setTokens(state.pinned?.tokens ?? null);
+      this.strips[0].setTokens(state.pinned);
       this.strips[1].setTokens(null);
       this.draw();
       return;
@@ -92,8 +95,8 @@ export class TwoTextsView {
 
   setPatterns(sides: [AnalysisSide, AnalysisSide], blocks: [PatternBlock, PatternBlock]): void {
     this.loaded = { sides, patterns: [blocks[0].data, blocks[1].data] };
-    this.strips[0].setTokens(sides[0].tokens);
-    this.strips[1].setTokens(sides[1].tokens);
+    this.strips[0].setTokens(sides[0]);
+    this.strips[1].setTokens(sides[1]);
     this.draw();
   }
 
@@ -193,7 +196,7 @@ export class TwoTextsView {
 
   private async exportPng(): Promise<void> {
     if (!this.loaded) {
-      this.events.error('Nothing to save yet: pin an analysis and analyse another selection first.');
+      this.events.error('Nothing to save yet: pin an analysis and analyze another selection first.');
       return;
     }
     try {

@@ -58,11 +58,23 @@ describe('parseCommand', () => {
   });
 
   test('unknown option', () => {
-    assertUsageError([...REQUIRED, '--heads', '2'], /--heads/);
+    assertUsageError([...REQUIRED, '--heads', '2'], /^Unknown option --heads\.$/);
+    assertUsageError([...REQUIRED, '--bogus'], /^Unknown option --bogus\.$/);
+    assertUsageError([...REQUIRED, '-x'], /^Unknown option -x\.$/);
   });
 
   test('option without its value', () => {
-    assertUsageError(['analyze', '--file', 'a.ts', '--model'], /--model/);
+    assertUsageError(['analyze', '--file', 'a.ts', '--model'], /^--model requires a value\.$/);
+    assertUsageError(['analyze', '--model', '--file', 'a.ts'], /^--model requires a value, but is followed by the option --file; write --model=--file/);
+  });
+
+  test('value that starts with a dash', () => {
+    const command = parseCommand(['analyze', '--model=-models', '--file', 'a.ts']);
+    assert.equal(command.kind === 'analyze' && command.options.model, '-models');
+  });
+
+  test('flag with a value', () => {
+    assertUsageError([...REQUIRED, '--json=yes'], /^--json takes no value, but got "yes"\.$/);
   });
 
   test('extra positional argument', () => {
@@ -70,17 +82,19 @@ describe('parseCommand', () => {
   });
 
   test('invalid numbers', () => {
-    assertUsageError([...REQUIRED, '--layer=-1'], /--layer "-1" is invalid/);
-    assertUsageError([...REQUIRED, '--layer', '-1'], /--layer' argument is ambiguous/);
-    assertUsageError([...REQUIRED, '--layer', '1.5'], /--layer "1\.5" is invalid/);
-    assertUsageError([...REQUIRED, '--head', 'all'], /--head "all" is invalid/);
-    assertUsageError([...REQUIRED, '--max-tokens', '0'], /--max-tokens "0" is invalid; expected an integer of at least 1/);
-    assertUsageError([...REQUIRED, '--top', ''], /--top "" is invalid/);
+    assertUsageError([...REQUIRED, '--layer=-1'], /^--layer -1 is invalid; expected an integer of at least 0\.$/);
+    assertUsageError([...REQUIRED, '--layer', '-1'], /^--layer -1 is invalid; expected an integer of at least 0\.$/);
+    assertUsageError([...REQUIRED, '--top', '-3'], /^--top -3 is invalid; expected an integer of at least 1\.$/);
+    assertUsageError([...REQUIRED, '--layer', '1.5'], /^--layer 1\.5 is invalid/);
+    assertUsageError([...REQUIRED, '--head', 'all'], /^--head all is invalid; expected a head number from 0, "mean" or "max"\.$/);
+    assertUsageError([...REQUIRED, '--head', '-2'], /^--head -2 is invalid/);
+    assertUsageError([...REQUIRED, '--max-tokens', '0'], /^--max-tokens 0 is invalid; expected an integer of at least 1\.$/);
+    assertUsageError([...REQUIRED, '--top', ''], /^--top "" is invalid/);
   });
 
   test('invalid ranges', () => {
     for (const range of ['3:1', '0:1-2:1', '1:0-2:1', '1:1-2', 'a:b-c:d', '1:1 - 2:1']) {
-      assertUsageError([...REQUIRED, '--range', range], /--range ".*" is invalid; expected LINE:COLUMN-LINE:COLUMN/);
+      assertUsageError([...REQUIRED, '--range', range], /^--range .* is invalid; expected LINE:COLUMN-LINE:COLUMN/);
     }
   });
 });

@@ -93,7 +93,7 @@ describe('difference view', () => {
 
 function side(analysisId: number, modelName = 'm', layers = 2, heads = 4): AnalysisSide {
   return {
-    analysisId, modelName, layers, heads, causal: true, slidingWindow: null, title: `t${analysisId}`,
+    analysisId, modelName, layers, heads, causal: true, slidingWindow: null, title: `t${analysisId}`, text: '', analysedLength: 0,
     tokens: { count: 0, ids: new Int32Array(0), starts: new Int32Array(0), ends: new Int32Array(0), flags: new Uint8Array(0), labels: [] },
   };
 }

@@ -35,13 +35,13 @@ test('summary figures come from the cost model', () => {
 test('summary line for GPT-2 small', () => {
   assert.equal(
     formatCostSummary(gpt2, 1024),
-    '1,024 tokens · eager attention (fp32) 48 MiB per layer, 576 MiB for all 12 · tiled 176 KiB · KV cache 72 MiB',
+    '1,024 tokens · eager attention (fp32) 48 MiB per layer, 576 MiB for all 12 layers · tiled 176 KiB · KV cache 72 MiB',
   );
 });
 
 test('doubling n quadruples eager memory', () => {
   // 512 tokens: 12 MiB per layer, a quarter of 1,024's; the KV cache halves to 36 MiB.
-  assert.match(formatCostSummary(gpt2, 512), /eager attention \(fp32\) 12 MiB per layer, 144 MiB for all 12 .* KV cache 36 MiB$/);
+  assert.match(formatCostSummary(gpt2, 512), /eager attention \(fp32\) 12 MiB per layer, 144 MiB for all 12 layers .* KV cache 36 MiB$/);
 });
 
 test('encoder summary has no KV cache', () => {
@@ -53,6 +53,10 @@ test('encoder summary has no KV cache', () => {
 
 test('single token uses the singular', () => {
   assert.match(formatCostSummary(gpt2, 1), /^1 token · /);
+});
+
+test('one-layer model names its layer', () => {
+  assert.match(formatCostSummary({ ...gpt2, layers: 1 }, 300), / for 1 layer · /);
 });
 
 test('invalid dimensions name the problem', () => {

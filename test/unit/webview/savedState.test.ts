@@ -49,6 +49,7 @@ function analysis(ids: number[], documentUri = 'file:///a.ts', analysisId = 1): 
     documentUri,
     firstLine: 0,
     stale: false,
+    untokenizedCharacters: 0,
   };
 }
 

@@ -210,3 +210,9 @@ test('tab and right-to-left text stay as written', () => {
   ]);
   assert.deepEqual(show(layoutTokens(text, tokens, text.length)), ['[0:\t][1:שלום]']);
 });
+
+test('line direction follows its first letter', () => {
+  const text = 'ab\nשלום: x\n: مرحبا\n123';
+  const tokens = table([{ start: 0, end: text.length }]);
+  assert.deepEqual(layoutTokens(text, tokens, text.length).map((line) => line.direction), ['ltr', 'rtl', 'rtl', 'ltr']);
+});

@@ -54,7 +54,7 @@ async function pixel(page: Page, selector: string, x: number, y: number): Promis
 
 test('grid draws every head with labels and opens a head on click', async () => {
   const { page, errors } = await openPage('dark');
-  await page.waitForFunction(() => document.querySelector('.heads-status')?.textContent?.includes('layers x') &&
+  await page.waitForFunction(() => document.querySelector('.heads-status')?.textContent?.includes('layers \u00d7') &&
     !document.querySelector('.heads-status')?.textContent?.includes('pending'));
   const canvas = page.locator('.heads-grid-canvas');
   const box = (await canvas.boundingBox())!;
@@ -80,6 +80,8 @@ test('grid draws every head with labels and opens a head on click', async () => 
 test('grid sorts by a metric', async () => {
   const { page } = await openPage('light');
   await page.waitForFunction(() => !document.querySelector('.heads-status')?.textContent?.includes('pending'));
+  const direction = page.locator('.heads-grid vscode-button', { hasText: 'Highest first' });
+  assert.equal(await direction.getAttribute('disabled'), '', 'the direction is disabled while sorting by layer and head');
   const order = await page.evaluate(() => {
     const dropdown = document.querySelector('.heads-grid .heads-dropdown') as HTMLElement & { value: string };
     dropdown.value = 'self';
@@ -89,6 +91,7 @@ test('grid sorts by a metric', async () => {
   });
   // Self heads (indices 1 and 5) have self score 1 and come first.
   assert.deepEqual(order.slice(0, 2), [1, 5]);
+  assert.equal(await direction.getAttribute('disabled'), null);
   await page.close();
 });
 
@@ -130,6 +133,15 @@ test('comparison hover highlights the token everywhere and draws the difference'
     return rows.map((data) => data.some((value, index) => index % 4 === 3 && value > 0));
   }, differenceTop);
   assert.deepEqual(marked, [true, true]);
+
+  // The strip is the text itself under a caption: no gaps between tokens, no space markers.
+  const strip = await page.evaluate(() => {
+    const box = document.querySelector('.heads-compare .heads-token-strip-box')!;
+    return { caption: box.querySelector('figcaption')!.textContent, text: box.querySelector('.heads-token-strip')!.textContent };
+  });
+  assert.match(strip.caption ?? '', /Hovering a token highlights its row and column in every pattern/);
+  assert.match(strip.text ?? '', /^t0 t1 t2 t3 /);
+  assert.doesNotMatch(strip.text ?? '', /\u2423/);
 
   // Hovering a token in the strip highlights the same token.
   await page.locator('.heads-compare .heads-token').nth(3).hover();

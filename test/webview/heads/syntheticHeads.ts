@@ -91,7 +91,9 @@ export function syntheticMetrics(analysisId: number, n: number, layers: number, 
 export function syntheticAnalysis(analysisId: number, n: number, layers: number, heads: number): AnalysisView {
   const labels = Array.from({ length: n }, (_, i) => `t${i}`);
   const ids = Int32Array.from({ length: n }, (_, i) => i % 97);
-  const starts = Int32Array.from({ length: n }, (_, i) => i * 3);
+  // Each label and one space: the tokens' ranges are their labels in the text.
+  const starts = new Int32Array(n);
+  for (let i = 1; i < n; i++) starts[i] = starts[i - 1] + labels[i - 1].length + 1;
   return {
     summary: {
       analysisId,
@@ -99,14 +101,15 @@ export function syntheticAnalysis(analysisId: number, n: number, layers: number,
         name: 'synthetic', modelType: 'gpt2', causal: true, layers, heads, kvHeads: heads, headDim: 64, dModel: 64 * heads,
         intermediateSize: 256 * heads, vocabSize: 97, maxPositions: 4096, slidingWindow: null, parameterCount: 1, dtype: 'F32',
       },
-      tokens: { count: n, ids, starts, ends: starts.map((start) => start + 2), flags: new Uint8Array(n), labels },
+      tokens: { count: n, ids, starts, ends: starts.map((start, i) => start + labels[i].length), flags: new Uint8Array(n), labels },
       droppedTokens: 0,
-      analysedLength: n * 3,
+      analysedLength: labels.join(' ').length,
       timings: { tokenizeMs: 0, forwardMs: 0 },
     },
     text: labels.join(' '),
     documentUri: `file:///synthetic-${analysisId}.txt`,
     firstLine: 0,
     stale: false,
+    untokenizedCharacters: 0,
   };
 }
