@@ -2,8 +2,12 @@
 // because it runs before node_modules exists.
 //
 //   node test/harness/setup.mjs                 npm packages (npm ci, when node_modules is missing)
-//   node test/harness/setup.mjs --browser       and checks that Chromium is installed
-//   node test/harness/setup.mjs --code-server   and installs Node 24 and code-server into .cache/
+//   node test/harness/setup.mjs --browser       and Debian's Chromium, when it is missing
+//   node test/harness/setup.mjs --code-server   and Node 24 and code-server into .cache/, with the
+//                                               Debian packages code-server compiles against
+//
+// Debian packages are installed only as root on a machine with apt-get; elsewhere a missing one
+// is an error that names the package to install.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +44,21 @@ function run(command, args, env = {}) {
 if (!existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
   // No browser downloads: the tests use Debian's Chromium, and serving needs none.
   run('npm', ['ci'], { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' });
+}
+
+/** Debian packages still missing, as [package, file that shows it is installed] pairs. */
+const debianPackages = [];
+if (options.browser && process.env.CHROMIUM === undefined) debianPackages.push(['chromium', '/usr/bin/chromium']);
+if (options['code-server']) debianPackages.push(['libkrb5-dev', '/usr/include/krb5.h'], ['g++', '/usr/bin/g++'], ['make', '/usr/bin/make']);
+const missing = debianPackages.filter(([, file]) => !existsSync(file)).map(([name]) => name);
+if (missing.length > 0) {
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) {
+    console.error(`Missing Debian packages: ${missing.join(', ')}. Install them with: apt-get install -y ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { DEBIAN_FRONTEND: 'noninteractive' });
 }
 
 if (options.browser) {
