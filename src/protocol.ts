@@ -15,7 +15,7 @@
 /** Architecture families the engine implements (`model_type` in config.json). */
 export type ModelType = 'gpt2' | 'llama' | 'qwen2' | 'mistral' | 'bert';
 
-/** What the webview and the cost model need to know about a loaded model. */
+/** Description of a loaded model, as the webview and the cost model need it. */
 export interface ModelInfo {
   /** Display name: the folder name, or "Bundled model" for the shipped one. */
   readonly name: string;
@@ -446,7 +446,7 @@ export type HostToWebviewMessage =
   | HeadsCommandMessage
   | ShowViewMessage;
 
-/** Webview -> host: the script has loaded; the host answers with a StateMessage. */
+/** Webview -> host: the script has loaded, so the host replies with a StateMessage. */
 export interface ReadyMessage {
   readonly kind: 'ready';
 }

@@ -151,8 +151,10 @@ suite('Analyze Selection', () => {
     const middle = Math.floor(n / 2);
     const rowsReply = await api.panel.request({ kind: 'rows', requestId: 4, analysisId, selection, indices: [middle], axis: 'row' });
     const columnsReply = await api.panel.request({ kind: 'rows', requestId: 5, analysisId, selection, indices: [middle], axis: 'column' });
-    assert.ok(rowsReply.kind === 'reply' && rowsReply.request === 'rows', JSON.stringify(rowsReply));
-    assert.ok(columnsReply.kind === 'reply' && columnsReply.request === 'rows', JSON.stringify(columnsReply));
+    assert.strictEqual(rowsReply.kind, 'reply', JSON.stringify(rowsReply));
+    assert.strictEqual((rowsReply as WebviewReply).request, 'rows');
+    assert.strictEqual(columnsReply.kind, 'reply', JSON.stringify(columnsReply));
+    assert.strictEqual((columnsReply as WebviewReply).request, 'rows');
     const row = (rowsReply as WebviewReply<'rows'>).result.data;
     const column = (columnsReply as WebviewReply<'rows'>).result.data;
     assert.deepStrictEqual(Array.from(row), Array.from(pattern.subarray(middle * n, (middle + 1) * n)));
@@ -160,7 +162,8 @@ suite('Analyze Selection', () => {
 
     const size = 5;
     const heatmapReply = await api.panel.request({ kind: 'heatmap', requestId: 6, analysisId, selection, size });
-    assert.ok(heatmapReply.kind === 'reply' && heatmapReply.request === 'heatmap', JSON.stringify(heatmapReply));
+    assert.strictEqual(heatmapReply.kind, 'reply', JSON.stringify(heatmapReply));
+    assert.strictEqual((heatmapReply as WebviewReply).request, 'heatmap');
     const pooled = (heatmapReply as WebviewReply<'heatmap'>).result;
     assert.strictEqual(pooled.size, size);
     // Cell (r, c) is the largest weight of its block; blocks split at floor(i n / size).

@@ -65,7 +65,8 @@ describe('attention-inspector analyze', () => {
     assert.equal(json.tokens[0].start, rangeStart, 'offsets count from the start of the file');
     assert.equal(json.tokens.at(-1)?.end, rangeEnd);
     for (const token of json.tokens) {
-      assert.ok(token.start !== null && token.end !== null, `token ${JSON.stringify(token)} has no offsets`);
+      assert.ok(token.start !== null, `token ${JSON.stringify(token)} has no start offset`);
+      assert.ok(token.end !== null, `token ${JSON.stringify(token)} has no end offset`);
       assert.ok(token.start >= rangeStart, `token ${JSON.stringify(token)} starts before the range`);
       assert.ok(token.end <= rangeEnd, `token ${JSON.stringify(token)} ends after the range`);
       assert.ok(token.start < token.end, `token ${JSON.stringify(token)} is empty`);
